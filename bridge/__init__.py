@@ -1,0 +1,35 @@
+"""The bridge: HTTP in (admin panel, JSON API, Jira webhooks). Enqueues; never writes to Jira."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from bridge import config as bridge_config
+from bridge import errors, extensions
+
+
+def create_app(config: dict[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Flask:
+    """Build the app: config from `env` (default: the process environment), then `config`."""
+    app = Flask(__name__)
+    app.config.from_mapping(bridge_config.load(env))
+    if config:
+        app.config.from_mapping(config)
+    extensions.init_app(app)
+    errors.register(app)
+    app.before_request(_limit_body)
+
+    from bridge import health
+
+    app.register_blueprint(health.bp)
+    return app
+
+
+def _limit_body() -> None:
+    """Refuse oversized bodies before any view runs, even views that never read the body."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge(f"Request body larger than {limit} bytes.")

@@ -1,0 +1,80 @@
+"""`syncback` command line: serve, worker, and the operator commands of DESIGN §7."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from worker.settings import ConfigError
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bridge.serve import serve
+
+    return serve(
+        host=args.host, port=args.port, workers=args.workers, threads=args.threads, dev=args.dev
+    )
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from worker import settings
+    from worker.runner import run_worker
+
+    run_worker(settings.load(), burst=args.burst, name=args.name)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="syncback",
+        description="Sync Back for Jira Server: write prioritization results into Jira.",
+        epilog="Configuration comes from the environment; see README.md.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "serve",
+        help="run the bridge (admin panel, API, webhooks)",
+        description="Run the bridge HTTP server (gunicorn unless --dev).",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    p.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    p.add_argument("--dev", action="store_true", help="use Flask's development server")
+    p.set_defaults(func=_serve)
+
+    p = sub.add_parser(
+        "worker",
+        help="run a worker that executes sync jobs",
+        description="Run an RQ worker (with scheduler) on the syncback queue.",
+    )
+    p.add_argument("--burst", action="store_true", help="exit once the queue is empty")
+    p.add_argument("--name", default=None, help="worker name shown in the queue page")
+    p.set_defaults(func=_worker)
+
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+"""Subcommands contributed by other modules (register-webhooks, build-plugin, demo-seed)."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ConfigError as exc:
+        print(f"syncback: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Bridge configuration: defaults, then the environment, then test overrides (flaskr style)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from worker import settings as worker_settings
+from worker.settings import ConfigError
+
+MAX_CONTENT_LENGTH = 1024 * 1024
+"""Largest request body accepted (1 MiB: a CSV of ~20k scores); larger gets 413."""
+
+
+def _optional_url(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name) or None
+    if value and not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{name}: {value!r} is not an http(s) URL")
+    return value.rstrip("/") if value else None
+
+
+def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Flask config from the environment; raises ConfigError naming the bad variable."""
+    env = os.environ if env is None else env
+    worker = worker_settings.load(env)
+    secret_key = env.get("SYNCBACK_SECRET_KEY") or None
+    if secret_key is not None and len(secret_key) < 16:
+        raise ConfigError("SYNCBACK_SECRET_KEY: must be at least 16 characters")
+    return {
+        "SYNCBACK_SETTINGS": worker,
+        # Without a configured key, sessions last as long as this process (fine for a demo).
+        "SECRET_KEY": secret_key or secrets.token_hex(32),
+        "SYNCBACK_API_TOKEN": env.get("SYNCBACK_API_TOKEN") or None,
+        "SYNCBACK_WEBHOOK_TOKEN": env.get("SYNCBACK_WEBHOOK_TOKEN") or None,
+        "SYNCBACK_WEBHOOK_SECRET": env.get("SYNCBACK_WEBHOOK_SECRET") or None,
+        "SYNCBACK_PUBLIC_URL": _optional_url(env, "SYNCBACK_PUBLIC_URL"),
+        "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SYNCBACK_COOKIE_SECURE", "0") == "1",
+        "PERMANENT_SESSION_LIFETIME": int(env.get("SYNCBACK_SESSION_HOURS", "8")) * 3600,
+        "WTF_CSRF_TIME_LIMIT": None,
+        # JSON API calls authenticate with a bearer token and skip CSRF; see bridge.auth.
+        "WTF_CSRF_CHECK_DEFAULT": False,
+    }

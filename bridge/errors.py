@@ -1,0 +1,83 @@
+"""API errors and the one handler that renders every error as DESIGN §5's JSON shape:
+`{"error": {"code", "message", "details": [{"path", "message"}]}}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+
+class ApiError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(
+        self,
+        message: str,
+        details: list[dict[str, str]] | None = None,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+        self.extra = extra or {}
+        if status is not None:
+            self.status = status
+        if code is not None:
+            self.code = code
+
+
+class ValidationError(ApiError):
+    status = 400
+    code = "invalid"
+
+
+class NotFoundError(ApiError):
+    status = 404
+    code = "not_found"
+
+
+class ConflictError(ApiError):
+    status = 409
+    code = "conflict"
+
+
+class UnauthorizedError(ApiError):
+    status = 401
+    code = "unauthorized"
+
+
+class ForbiddenError(ApiError):
+    status = 403
+    code = "forbidden"
+
+
+class UnavailableError(ApiError):
+    status = 503
+    code = "unavailable"
+
+
+def error_body(code: str, message: str, details: list[dict[str, str]] | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+def _api_error(exc: ApiError) -> ResponseReturnValue:
+    body = error_body(exc.code, exc.message, exc.details)
+    body["error"].update(exc.extra)
+    return jsonify(body), exc.status
+
+
+def _http_error(exc: HTTPException) -> ResponseReturnValue:
+    code = (exc.name or "error").lower().replace(" ", "_")
+    return jsonify(error_body(code, exc.description or exc.name)), exc.code or 500
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(HTTPException, _http_error)

@@ -1,0 +1,1 @@
+"""The RQ side of syncback: everything that talks to Jira. Never imports Flask or `bridge`."""

@@ -1,0 +1,158 @@
+"""Sync-run repository: a hash per run (state, progress, counts), lists of errors and changes.
+
+Progress and counts are hash fields updated with HINCRBY so several threads of one run, and the
+panel reading them, never race on a read-modify-write.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from redis import Redis
+
+from worker.settings import KEY_PREFIX
+
+COUNTS = ("in_scope", "written", "unchanged", "skipped", "failed")
+HISTORY_LIMIT = 200
+"""Runs kept per board; older ones (and their change lists) are dropped."""
+
+
+def run_key(run_id: str) -> str:
+    return f"{KEY_PREFIX}:run:{run_id}"
+
+
+def history_key(board_id: str) -> str:
+    return f"{KEY_PREFIX}:runs:{board_id}"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class RunNotFoundError(LookupError):
+    def __init__(self, run_id: str) -> None:
+        super().__init__(f"no sync run {run_id!r}")
+        self.run_id = run_id
+
+
+class RunStore:
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    def create(
+        self, board_id: str, trigger: str, dry_run: bool = False, reverts: str | None = None
+    ) -> str:
+        run_id = uuid.uuid4().hex[:16]
+        created = now_iso()
+        fields: dict[str, Any] = {
+            "id": run_id,
+            "board": board_id,
+            "trigger": trigger,
+            "dry_run": int(dry_run),
+            "state": "queued",
+            "created_at": created,
+            "done": 0,
+            "total": 0,
+        }
+        if reverts:
+            fields["reverts"] = reverts
+        fields.update({f"count:{c}": 0 for c in COUNTS})
+        ts = datetime.now(UTC).timestamp()
+        with self.redis.pipeline() as pipe:
+            pipe.hset(run_key(run_id), mapping=fields)
+            pipe.zadd(history_key(board_id), {run_id: ts})
+            pipe.execute()
+        self._trim(board_id)
+        return run_id
+
+    def _trim(self, board_id: str) -> None:
+        old = self.redis.zrange(history_key(board_id), 0, -HISTORY_LIMIT - 1)
+        if not old:
+            return
+        with self.redis.pipeline() as pipe:
+            for rid in old:
+                rid = rid.decode()
+                pipe.delete(run_key(rid), f"{run_key(rid)}:errors", f"{run_key(rid)}:changes")
+            pipe.zrem(history_key(board_id), *old)
+            pipe.execute()
+
+    def set(self, run_id: str, **fields: Any) -> None:
+        def encode(value: Any) -> Any:
+            if isinstance(value, bool):
+                return int(value)
+            return json.dumps(value) if isinstance(value, dict | list) else value
+
+        self.redis.hset(run_key(run_id), mapping={k: encode(v) for k, v in fields.items()})
+
+    def incr(self, run_id: str, **deltas: int) -> None:
+        with self.redis.pipeline(transaction=False) as pipe:
+            for name, delta in deltas.items():
+                field = name if name in ("done", "total") else f"count:{name}"
+                pipe.hincrby(run_key(run_id), field, delta)
+            pipe.execute()
+
+    def add_errors(self, run_id: str, errors: list[dict[str, Any]]) -> None:
+        if errors:
+            self.redis.rpush(f"{run_key(run_id)}:errors", *(json.dumps(e) for e in errors))
+
+    def add_changes(self, run_id: str, changes: list[dict[str, Any]]) -> None:
+        if changes:
+            self.redis.rpush(f"{run_key(run_id)}:changes", *(json.dumps(c) for c in changes))
+
+    def errors(self, run_id: str) -> list[dict[str, Any]]:
+        return [json.loads(e) for e in self.redis.lrange(f"{run_key(run_id)}:errors", 0, -1)]
+
+    def changes(self, run_id: str) -> list[dict[str, Any]]:
+        return [json.loads(c) for c in self.redis.lrange(f"{run_key(run_id)}:changes", 0, -1)]
+
+    def clear_details(self, run_id: str) -> None:
+        self.redis.delete(f"{run_key(run_id)}:errors", f"{run_key(run_id)}:changes")
+
+    def exists(self, run_id: str) -> bool:
+        return bool(self.redis.exists(run_key(run_id)))
+
+    def get(self, run_id: str, details: bool = True) -> dict[str, Any]:
+        raw = {k.decode(): v.decode() for k, v in self.redis.hgetall(run_key(run_id)).items()}
+        if not raw:
+            raise RunNotFoundError(run_id)
+        run: dict[str, Any] = {
+            "id": raw["id"],
+            "board": raw["board"],
+            "trigger": raw["trigger"],
+            "dry_run": raw.get("dry_run") == "1",
+            "state": raw["state"],
+            "progress": {"done": int(raw.get("done", 0)), "total": int(raw.get("total", 0))},
+            "counts": {c: int(raw.get(f"count:{c}", 0)) for c in COUNTS},
+        }
+        for key in ("created_at", "started_at", "finished_at", "job_id", "reverts", "message"):
+            if key in raw:
+                run[key] = raw[key]
+        if "summary" in raw:
+            run["summary"] = json.loads(raw["summary"])
+        if details:
+            run["errors"] = self.errors(run_id)
+            run["changes"] = self.changes(run_id)
+        return run
+
+    def history(self, board_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        ids = self.redis.zrevrange(history_key(board_id), 0, limit - 1)
+        runs = []
+        for rid in ids:
+            try:
+                runs.append(self.get(rid.decode(), details=False))
+            except RunNotFoundError:
+                continue
+        return runs
+
+    def latest(self, board_id: str) -> dict[str, Any] | None:
+        runs = self.history(board_id, limit=1)
+        return runs[0] if runs else None
+
+    def delete_board(self, board_id: str) -> None:
+        for rid in self.redis.zrange(history_key(board_id), 0, -1):
+            rid = rid.decode()
+            self.redis.delete(run_key(rid), f"{run_key(rid)}:errors", f"{run_key(rid)}:changes")
+        self.redis.delete(history_key(board_id))
