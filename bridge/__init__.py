@@ -8,8 +8,8 @@ from typing import Any
 from flask import Flask, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from bridge import auth, errors, extensions
 from bridge import config as bridge_config
-from bridge import errors, extensions
 
 
 def create_app(config: dict[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Flask:
@@ -20,6 +20,7 @@ def create_app(config: dict[str, Any] | None = None, env: Mapping[str, str] | No
         app.config.from_mapping(config)
     extensions.init_app(app)
     errors.register(app)
+    auth.init_app(app)
     app.before_request(_limit_body)
 
     from bridge import health
