@@ -153,6 +153,8 @@ class Score:
     percent: float | None = None
     alignment: float | None = None
     updated_at: str | None = None
+    issue_id: int | None = None
+    """Jira's numeric issue id when the sender knows it (the last priority tie-breaker)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -167,4 +169,5 @@ class Score:
             percent=data.get("percent"),
             alignment=data.get("alignment"),
             updated_at=data.get("updated_at"),
+            issue_id=data.get("issue_id"),
         )

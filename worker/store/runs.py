@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from redis import Redis
+from redis.exceptions import WatchError
 
 from worker.settings import KEY_PREFIX
 
@@ -32,10 +33,20 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
 class RunNotFoundError(LookupError):
     def __init__(self, run_id: str) -> None:
         super().__init__(f"no sync run {run_id!r}")
         self.run_id = run_id
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    return json.dumps(value) if isinstance(value, dict | list) else value
 
 
 class RunStore:
@@ -43,9 +54,14 @@ class RunStore:
         self.redis = redis
 
     def create(
-        self, board_id: str, trigger: str, dry_run: bool = False, reverts: str | None = None
+        self,
+        board_id: str,
+        trigger: str,
+        dry_run: bool = False,
+        reverts: str | None = None,
+        run_id: str | None = None,
     ) -> str:
-        run_id = uuid.uuid4().hex[:16]
+        run_id = run_id or new_run_id()
         created = now_iso()
         fields: dict[str, Any] = {
             "id": run_id,
@@ -80,12 +96,29 @@ class RunStore:
             pipe.execute()
 
     def set(self, run_id: str, **fields: Any) -> None:
-        def encode(value: Any) -> Any:
-            if isinstance(value, bool):
-                return int(value)
-            return json.dumps(value) if isinstance(value, dict | list) else value
+        self.redis.hset(run_key(run_id), mapping={k: _encode(v) for k, v in fields.items()})
 
-        self.redis.hset(run_key(run_id), mapping={k: encode(v) for k, v in fields.items()})
+    def transition(self, run_id: str, expected: tuple[str, ...], **fields: Any) -> bool:
+        """Set fields only if the run's state is one of `expected` (atomic); True if done."""
+        key = run_key(run_id)
+        with self.redis.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    state = pipe.hget(key, "state")
+                    if state is None or state.decode() not in expected:
+                        pipe.unwatch()
+                        return False
+                    pipe.multi()
+                    pipe.hset(key, mapping={k: _encode(v) for k, v in fields.items()})
+                    pipe.execute()
+                    return True
+                except WatchError:
+                    continue
+
+    def state(self, run_id: str) -> str | None:
+        raw = self.redis.hget(run_key(run_id), "state")
+        return raw.decode() if raw else None
 
     def incr(self, run_id: str, **deltas: int) -> None:
         with self.redis.pipeline(transaction=False) as pipe:
@@ -127,7 +160,15 @@ class RunStore:
             "progress": {"done": int(raw.get("done", 0)), "total": int(raw.get("total", 0))},
             "counts": {c: int(raw.get(f"count:{c}", 0)) for c in COUNTS},
         }
-        for key in ("created_at", "started_at", "finished_at", "job_id", "reverts", "message"):
+        for key in (
+            "created_at",
+            "started_at",
+            "finished_at",
+            "job_id",
+            "reverts",
+            "message",
+            "slot",
+        ):
             if key in raw:
                 run[key] = raw[key]
         if "summary" in raw:

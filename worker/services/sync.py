@@ -1,0 +1,218 @@
+"""The sync run of DESIGN §4: lock the board, stream Jira's current values, write what differs.
+
+Memory stays flat with the board's size: search pages are consumed as they arrive (one page is
+prefetched while the previous one is diffed and written), writes go through a bounded pool, and
+progress, errors and changes are flushed to Redis as the run goes.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from redis import Redis
+
+from worker.jira import JiraClient
+from worker.model import Board
+from worker.services import revert, run_lock
+from worker.services.sync_progress import Progress
+from worker.services.sync_requests import mark_started, recover_stale
+from worker.services.sync_values import FieldPlan, desired_table, diff
+from worker.services.sync_writer import Pool, write_issue
+from worker.settings import KEY_PREFIX
+from worker.store import BoardStore, RunStore
+from worker.store.runs import now_iso
+
+log = logging.getLogger(__name__)
+LOCK_POLL_S = 0.2
+
+
+class SyncError(Exception):
+    """The run cannot proceed at all (no mapped fields, inactive board, search refused)."""
+
+
+def touched_key(board_id: str) -> str:
+    """Issues that hold values written by this board (for `out_of_scope: clear`)."""
+    return f"{KEY_PREFIX}:sync-touched:{board_id}"
+
+
+def execute(redis: Redis, run_id: str, jira_factory: Callable[[], JiraClient]) -> dict[str, Any]:
+    """Run one queued run (sync or revert) to its end; returns the run's final read."""
+    runs = RunStore(redis)
+    run = runs.get(run_id, details=False)
+    board_id = run["board"]
+    recover_stale(redis, board_id)
+    if run["state"] != "queued":
+        return {"run_id": run_id, "state": run["state"], "note": "run was not queued"}
+    with run_lock.Heartbeat(redis, board_id, run_id) as beat:
+        while not run_lock.try_lock_board(redis, board_id, run_id):
+            if runs.state(run_id) != "queued":
+                return runs.get(run_id, details=False)
+            time.sleep(LOCK_POLL_S)
+        beat.holds_lock = True
+        if not mark_started(redis, board_id, run_id, run["dry_run"]):
+            return runs.get(run_id, details=False)
+        progress = Progress(redis, run_id, None if run["dry_run"] else touched_key(board_id))
+        state, message, summary = "succeeded", None, {}
+        try:
+            jira = jira_factory()
+            if run["trigger"] == "revert":
+                summary = revert.execute(redis, run, jira, progress)
+            else:
+                summary = _sync(redis, run, jira, progress)
+            if progress.failed_issues:
+                state = "partial"
+        except Exception as exc:  # noqa: BLE001 - the run must end in a state, whatever happened
+            log.exception("sync.failed", extra={"run_id": run_id, "board_id": board_id})
+            state, message = "failed", str(exc) or exc.__class__.__name__
+        finally:
+            progress.flush()
+        fields: dict[str, Any] = {"state": state, "finished_at": now_iso(), "summary": summary}
+        fields["message"] = message or ""
+        # "failed" too: a stalled (not dead) worker may have been declared dead meanwhile.
+        runs.transition(run_id, ("running", "failed"), **fields)
+    return runs.get(run_id, details=False)
+
+
+def _pages(jira: JiraClient, jql: str, fields: list[str]) -> Iterator[tuple[int, list[dict]]]:
+    """(total, issues) per search page, the next page fetched while the caller works."""
+    box: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        start = 0
+        try:
+            while not stop.is_set():
+                page = jira.search(jql, fields, start_at=start)
+                issues = page.get("issues") or []
+                total = int(page.get("total", 0))
+                box.put((total, issues))
+                start += len(issues)
+                if not issues or start >= total:
+                    break
+            box.put(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            box.put(exc)
+
+    thread = threading.Thread(target=fetch, name="jira-search", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = box.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise SyncError(f"search failed: {item}") from item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full box
+            try:
+                box.get_nowait()
+            except queue.Empty:
+                thread.join(0.05)
+
+
+def _sync(redis: Redis, run: dict[str, Any], jira: JiraClient, progress: Progress) -> dict:
+    board = BoardStore(redis).get(run["board"])
+    plan = FieldPlan(board.mapped_fields())
+    if not plan.fields:
+        raise SyncError("the board has no mapped fields: map or create them first")
+    if not run["dry_run"] and not board.active:
+        raise SyncError("the board is not active: activate it (or ask for a dry run)")
+    desired = desired_table(redis, board, plan)
+    sources = {f.tracker_field: f.source for f in plan.fields}
+    clear_unscored = board.options.unscored == "clear"
+    seen: set[str] | None = set() if board.options.out_of_scope == "clear" else None
+    pool = Pool(max(1, jira.settings.concurrency))
+    planned = 0
+    total_set = False
+    try:
+        for total, issues in _pages(jira, board.scope_jql(), plan.ids):
+            if not total_set:
+                RunStore(redis).set(run["id"], total=total)
+                total_set = True
+            for issue in issues:
+                key, current = issue["key"], issue.get("fields") or {}
+                if seen is not None:
+                    seen.add(key)
+                progress.count(in_scope=1)
+                want = desired.get(key)
+                if want is None and not clear_unscored:
+                    progress.count(skipped=1, done=1)
+                    continue
+                changes = diff(current, want, plan)
+                if not changes:
+                    progress.count(unchanged=1, done=1)
+                    continue
+                planned += 1
+                if run["dry_run"]:
+                    _plan_only(progress, key, changes, sources)
+                    continue
+                holds = want is not None and any(v is not None for v in want)
+                pool.submit(
+                    write_issue, jira, progress, board.options, key, changes, sources, holds
+                )
+    except BaseException:
+        pool.close(cancel=True)
+        raise
+    pool.close()
+    if not total_set:
+        RunStore(redis).set(run["id"], total=0)
+    cleared = 0
+    if seen is not None:
+        cleared = _clear_out_of_scope(redis, board, plan, jira, progress, seen, run["dry_run"])
+    return {"planned": planned, "out_of_scope_cleared": cleared, "jira_requests": _requests(jira)}
+
+
+def _plan_only(progress: Progress, key: str, changes: dict, sources: dict[str, str]) -> None:
+    record = [
+        {"issue": key, "field": fid, "source": sources.get(fid), "old": old, "new": new}
+        for fid, (old, new) in changes.items()
+    ]
+    progress.changed(key, record, wrote_values=True)
+    progress.count(written=1, done=1)
+
+
+def _clear_out_of_scope(
+    redis: Redis,
+    board: Board,
+    plan: FieldPlan,
+    jira: JiraClient,
+    progress: Progress,
+    seen: set[str],
+    dry_run: bool,
+) -> int:
+    """Clear our fields on issues we wrote earlier that have left the board's scope."""
+    gone = [k.decode() for k in redis.sscan_iter(touched_key(board.id), count=1000)]
+    gone = [k for k in gone if k not in seen]
+    sources = {f.tracker_field: f.source for f in plan.fields}
+    pool = Pool(max(1, jira.settings.concurrency))
+
+    def clear(key: str) -> None:
+        try:
+            current = jira.get_issue(key, fields=plan.ids).get("fields") or {}
+        except Exception as exc:  # noqa: BLE001 - a deleted issue holds nothing to clear
+            log.info("sync.out_of_scope_unreadable", extra={"issue": key, "error": str(exc)})
+            redis.srem(touched_key(board.id), key)
+            return
+        changes = diff(current, None, plan)
+        if not changes:
+            redis.srem(touched_key(board.id), key)
+        elif dry_run:
+            _plan_only(progress, key, changes, sources)
+        else:
+            write_issue(jira, progress, board.options, key, changes, sources, holds_values=False)
+
+    for key in gone:
+        pool.submit(clear, key)
+    pool.close()
+    return len(gone)
+
+
+def _requests(jira: JiraClient) -> int:
+    return sum(v for k, v in jira.stats.items() if k.startswith("status_"))

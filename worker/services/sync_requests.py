@@ -1,0 +1,182 @@
+"""Asking for a sync (or a revert): the one way runs are created and their jobs enqueued.
+
+- One run per board at a time; a request while a run of the board is still *queued* joins it.
+- `slot` makes a request exactly-once: the slot key is taken with SET NX, so the same slot for
+  the same board never creates a second run, whatever the timing or number of processes.
+- Runs left `running` (or `queued` with a lost job) by a dead worker are failed here, by whoever
+  looks next, once their lease has expired (see `run_lock`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis import Redis
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
+from rq.serializers import JSONSerializer
+
+from worker.connection import get_queue
+from worker.services import run_lock
+from worker.settings import KEY_PREFIX
+from worker.store import RunNotFoundError, RunStore
+from worker.store.runs import new_run_id, now_iso
+
+JOB_FUNC = "worker.jobs.sync.run_sync"
+JOB_TIMEOUT_S = 6 * 3600
+"""Room for a 100k-issue board at a rate-limited Jira; the lease, not this, detects death."""
+
+STALE_MESSAGE = (
+    "the worker stopped mid-run (no heartbeat); nothing is lost: the next run re-reads Jira "
+    "and writes what is left"
+)
+
+
+@dataclass(frozen=True)
+class SyncRequest:
+    run_id: str
+    job_id: str
+    joined: bool
+
+
+def job_id_for(run_id: str) -> str:
+    return f"sync-{run_id}"
+
+
+def queued_key(board_id: str, dry_run: bool) -> str:
+    return f"{KEY_PREFIX}:sync-queued:{board_id}:{int(dry_run)}"
+
+
+def slot_key(board_id: str, slot: str) -> str:
+    return f"{KEY_PREFIX}:sync-slot:{board_id}:{slot}"
+
+
+def _enqueue(redis: Redis, runs: RunStore, run_id: str) -> str:
+    job_id = job_id_for(run_id)
+    runs.set(run_id, job_id=job_id)
+    try:
+        get_queue(redis).enqueue(
+            JOB_FUNC,
+            run_id,
+            job_id=job_id,
+            job_timeout=JOB_TIMEOUT_S,
+            result_ttl=7 * 86400,
+            failure_ttl=30 * 86400,
+            description=f"sync run {run_id}",
+        )
+    except Exception:
+        runs.set(run_id, state="failed", finished_at=now_iso(), message="could not enqueue")
+        raise
+    return job_id
+
+
+def _queued_run(redis: Redis, runs: RunStore, board_id: str, dry_run: bool) -> str | None:
+    raw = redis.get(queued_key(board_id, dry_run))
+    if not raw:
+        return None
+    run_id = raw.decode()
+    return run_id if runs.state(run_id) == "queued" else None
+
+
+def request_sync(
+    redis: Redis, board_id: str, trigger: str, dry_run: bool = False, slot: str | None = None
+) -> SyncRequest:
+    """Queue a sync of the board, or join the run already queued for it."""
+    runs = RunStore(redis)
+    recover_stale(redis, board_id)
+    with run_lock.board_mutex(redis, board_id):
+        queued = _queued_run(redis, runs, board_id, dry_run)
+        run_id = queued or new_run_id()
+        if slot is not None:
+            key = slot_key(board_id, slot)
+            if not redis.set(key, run_id, nx=True):
+                taken = redis.get(key).decode()
+                if runs.exists(taken):
+                    return SyncRequest(taken, job_id_for(taken), joined=True)
+                # A requester died between taking the slot and creating its run (we hold the
+                # mutex it held, so it is gone): the slot is free again.
+                redis.set(key, run_id)
+        if queued:
+            return SyncRequest(queued, job_id_for(queued), joined=True)
+        runs.create(board_id, trigger, dry_run=dry_run, run_id=run_id)
+        if slot is not None:
+            runs.set(run_id, slot=slot)
+        redis.set(queued_key(board_id, dry_run), run_id)
+        job_id = _enqueue(redis, runs, run_id)
+    return SyncRequest(run_id, job_id, joined=False)
+
+
+def request_revert(redis: Redis, run_id: str) -> SyncRequest:
+    """Queue a run that restores the old values of `run_id`'s changes (never joins)."""
+    runs = RunStore(redis)
+    original = runs.get(run_id, details=False)
+    recover_stale(redis, original["board"])
+    new_id = runs.create(original["board"], "revert", reverts=run_id)
+    return SyncRequest(new_id, _enqueue(redis, runs, new_id), joined=False)
+
+
+def mark_started(redis: Redis, board_id: str, run_id: str, dry_run: bool) -> bool:
+    """queued -> running, and stop later requests from joining this run; False if not queued."""
+    runs = RunStore(redis)
+    with run_lock.board_mutex(redis, board_id):
+        ok = runs.transition(run_id, ("queued",), state="running", started_at=now_iso())
+        key = queued_key(board_id, dry_run)
+        raw = redis.get(key)
+        if raw and raw.decode() == run_id:
+            redis.delete(key)
+    return ok
+
+
+def _job_lost(redis: Redis, job_id: str | None) -> bool:
+    if not job_id:
+        return False
+    try:
+        job = Job.fetch(job_id, connection=redis, serializer=JSONSerializer)
+    except NoSuchJobError:
+        return True
+    return job.get_status(refresh=False) in ("failed", "stopped", "canceled")
+
+
+def recover_stale(redis: Redis, board_id: str | None = None) -> list[str]:
+    """Fail runs whose worker died (lease expired) or whose job is gone; returns their ids."""
+    runs = RunStore(redis)
+    failed = []
+    for raw in redis.smembers(run_lock.ACTIVE_KEY):
+        run_id = raw.decode()
+        if run_lock.lease_alive(redis, run_id):
+            continue
+        if runs.transition(
+            run_id,
+            ("queued", "running"),
+            state="failed",
+            finished_at=now_iso(),
+            message=STALE_MESSAGE,
+        ):
+            failed.append(run_id)
+        redis.srem(run_lock.ACTIVE_KEY, run_id)
+    keys = [queued_key(board_id, d) for d in (False, True)] if board_id else []
+    for key in keys:
+        raw = redis.get(key)
+        if not raw:
+            continue
+        run_id = raw.decode()
+        try:
+            run = runs.get(run_id, details=False)
+        except RunNotFoundError:
+            redis.delete(key)
+            continue
+        if (
+            run["state"] == "queued"
+            and not run_lock.lease_alive(redis, run_id)
+            and _job_lost(redis, run.get("job_id"))
+            and runs.transition(
+                run_id,
+                ("queued",),
+                state="failed",
+                finished_at=now_iso(),
+                message="its job was lost before it started",
+            )
+        ):
+            failed.append(run_id)
+            redis.delete(key)
+    return failed

@@ -1,0 +1,120 @@
+"""Issue writes: one PUT per changed issue with all its changed fields, on a bounded pool.
+
+A failed issue is reported (per issue, per field where Jira says which) and never stops the run.
+`notifyUsers=false` needs (project) admin rights on Jira; a 403 is reported, and retried with
+notifications only when the board's `notify_fallback` option is on (jira-server-api.md §4.1).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from worker.jira import JiraClient, JiraError, JiraPermissionError, JiraValidationError
+from worker.model import Options
+from worker.services.sync_progress import Progress
+
+log = logging.getLogger(__name__)
+
+Changes = dict[str, tuple[Any, Any]]
+"""field id -> (old value as Jira had it, new value to write)."""
+
+
+class Pool:
+    """A thread pool that blocks the producer once `concurrency * 2` tasks are in flight."""
+
+    def __init__(self, concurrency: int) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="jira-write")
+        self._slots = threading.BoundedSemaphore(concurrency * 2)
+        self._errors: list[BaseException] = []
+
+    def submit(self, fn: Callable[..., None], *args: Any) -> None:
+        self._slots.acquire()
+        future = self._pool.submit(fn, *args)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Future) -> None:
+        self._slots.release()
+        exc = future.exception()
+        if exc is not None:  # the task functions catch everything; this is a bug, keep it loud
+            log.error("sync.task_crashed", exc_info=exc)
+            self._errors.append(exc)
+
+    def close(self, cancel: bool = False) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=cancel)
+        if self._errors and not cancel:
+            raise self._errors[0]
+
+
+def _put(jira: JiraClient, key: str, fields: dict[str, Any], options: Options) -> str | None:
+    """PUT the fields; returns a note when notifications had to be sent after all."""
+    try:
+        jira.edit_issue(key, fields, notify_users=options.notify_users)
+        return None
+    except JiraPermissionError:
+        if options.notify_users or not options.notify_fallback:
+            raise
+    jira.edit_issue(key, fields, notify_users=True)
+    return "notifyUsers=false refused (403): written with notifications (notify_fallback)"
+
+
+def write_issue(
+    jira: JiraClient,
+    progress: Progress,
+    options: Options,
+    key: str,
+    changes: Changes,
+    sources: dict[str, str],
+    holds_values: bool = True,
+) -> bool:
+    """Write one issue's changed fields and record the outcome; True when written.
+
+    `holds_values`: whether the issue keeps any of our values afterwards (tracked so the
+    `out_of_scope: clear` policy knows which issues to clear once they leave the scope).
+    """
+    fields = {fid: new for fid, (_old, new) in changes.items()}
+    try:
+        note = _put(jira, key, fields, options)
+    except JiraPermissionError as exc:
+        hint = "" if options.notify_users else " (notifyUsers=false needs admin rights)"
+        _fail(progress, key, None, exc.code, _message(exc) + hint)
+        return False
+    except JiraValidationError as exc:
+        if exc.errors:
+            for fid, message in exc.errors.items():
+                progress.error(key, fid, exc.code, message)
+            progress.issue_failed(key)
+            progress.count(failed=1, done=1)
+        else:
+            _fail(progress, key, None, exc.code, _message(exc))
+        return False
+    except JiraError as exc:
+        _fail(progress, key, None, exc.code, _message(exc))
+        return False
+    except Exception as exc:  # noqa: BLE001 - one issue must never stop the run
+        log.exception("sync.write_crashed", extra={"issue": key})
+        _fail(progress, key, None, "internal", exc.__class__.__name__)
+        return False
+    if note:
+        progress.error(key, None, "notify_fallback", note)
+    record = [
+        {"issue": key, "field": fid, "source": sources.get(fid), "old": old, "new": new}
+        for fid, (old, new) in changes.items()
+    ]
+    progress.changed(key, record, wrote_values=holds_values)
+    progress.count(written=1, done=1)
+    return True
+
+
+def _message(exc: JiraError) -> str:
+    parts = exc.error_messages + [f"{k}: {v}" for k, v in exc.errors.items()]
+    return "; ".join(parts) or str(exc)
+
+
+def _fail(progress: Progress, key: str, field: str | None, code: str, message: str) -> None:
+    progress.error(key, field, code, message)
+    progress.issue_failed(key)
+    progress.count(failed=1, done=1)
