@@ -23,9 +23,10 @@ def create_app(config: dict[str, Any] | None = None, env: Mapping[str, str] | No
     auth.init_app(app)
     app.before_request(_limit_body)
 
-    from bridge import health
+    from bridge import health, ops
 
     app.register_blueprint(health.bp)
+    ops.init_app(app)  # /metrics, /admin/queue, request log context
     return app
 
 

@@ -9,20 +9,28 @@ from collections.abc import Callable, Sequence
 from worker.settings import ConfigError
 
 Command = Callable[[argparse.Namespace], int]
+LOG_LEVEL_HELP = "DEBUG, INFO, WARNING or ERROR (default $SYNCBACK_LOG_LEVEL or INFO)"
 
 
 def _serve(args: argparse.Namespace) -> int:
     from bridge.serve import serve
 
     return serve(
-        host=args.host, port=args.port, workers=args.workers, threads=args.threads, dev=args.dev
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        threads=args.threads,
+        dev=args.dev,
+        log_level=args.log_level,
     )
 
 
 def _worker(args: argparse.Namespace) -> int:
     from worker import settings
+    from worker.logs import configure_logging
     from worker.runner import run_worker
 
+    configure_logging(args.log_level)
     run_worker(settings.load(), burst=args.burst, name=args.name)
     return 0
 
@@ -42,9 +50,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
-    p.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="gunicorn worker processes (default $SYNCBACK_WEB_WORKERS or 2)",
+    )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads per gunicorn worker (default $SYNCBACK_WEB_THREADS or 4)",
+    )
     p.add_argument("--dev", action="store_true", help="use Flask's development server")
+    p.add_argument("--log-level", default=None, help=LOG_LEVEL_HELP)
     p.set_defaults(func=_serve)
 
     p = sub.add_parser(
@@ -54,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--burst", action="store_true", help="exit once the queue is empty")
     p.add_argument("--name", default=None, help="worker name shown in the queue page")
+    p.add_argument("--log-level", default=None, help=LOG_LEVEL_HELP)
     p.set_defaults(func=_worker)
 
     for register in EXTRA_COMMANDS:

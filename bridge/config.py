@@ -36,6 +36,7 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SYNCBACK_WEBHOOK_TOKEN": env.get("SYNCBACK_WEBHOOK_TOKEN") or None,
         "SYNCBACK_WEBHOOK_SECRET": env.get("SYNCBACK_WEBHOOK_SECRET") or None,
         "SYNCBACK_PUBLIC_URL": _optional_url(env, "SYNCBACK_PUBLIC_URL"),
+        "SYNCBACK_METRICS_ALLOW": env.get("SYNCBACK_METRICS_ALLOW", ""),  # CIDRs, bridge.metrics
         "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,14 +1,82 @@
-"""Serve the bridge: gunicorn in production, Flask's server with --dev."""
+"""Serve the bridge: gunicorn in production, Flask's server with --dev; JSON logs either way."""
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Mapping
 from typing import Any
 
+from gunicorn.glogging import Logger as GunicornLogger
+
 from bridge import config as bridge_config
+from bridge import metrics
+from worker import logs
+from worker.settings import ConfigError
+
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
+GRACEFUL_TIMEOUT_S = 30
+"""In-flight requests get this long after SIGTERM; requests only enqueue, so 30 s is ample."""
 
 
-def serve(host: str, port: int, workers: int = 2, threads: int = 4, dev: bool = False) -> int:
-    bridge_config.load()  # fail fast, with the variable's name, before forking workers
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "")
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name}: {raw!r} is not a whole number >= 1")
+    return int(raw)
+
+
+def web_workers(env: Mapping[str, str] | None = None) -> int:
+    return _positive(os.environ if env is None else env, "SYNCBACK_WEB_WORKERS", DEFAULT_WORKERS)
+
+
+def web_threads(env: Mapping[str, str] | None = None) -> int:
+    return _positive(os.environ if env is None else env, "SYNCBACK_WEB_THREADS", DEFAULT_THREADS)
+
+
+class JsonGunicornLogger(GunicornLogger):
+    """gunicorn's error and access logs as our JSON lines (redacted: webhook URLs hold a token)."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in list(log.handlers):
+                log.removeHandler(handler)
+            log.propagate = True
+
+    def access(self, resp: Any, req: Any, environ: dict, request_time: Any) -> None:
+        if not self.cfg.accesslog:
+            return
+        self.access_log.info(
+            "http.request",
+            extra={
+                "method": environ.get("REQUEST_METHOD"),
+                "path": environ.get("PATH_INFO"),
+                "status": getattr(resp, "status_code", None) or str(resp.status).split()[0],
+                "duration_ms": round(request_time.total_seconds() * 1000, 1),
+                "remote_addr": environ.get("REMOTE_ADDR"),
+                "bytes": getattr(resp, "sent", None),
+            },
+        )
+
+
+def serve(
+    host: str,
+    port: int,
+    workers: int | None = None,
+    threads: int | None = None,
+    dev: bool = False,
+    log_level: str | None = None,
+) -> int:
+    """Run the bridge until stopped; workers/threads default to SYNCBACK_WEB_WORKERS/_THREADS."""
+    level = logs.configure_logging(log_level)
+    # Fail fast, with the variable's name, before forking workers.
+    metrics.parse_networks(bridge_config.load().get("SYNCBACK_METRICS_ALLOW"))
+    workers = workers or web_workers()
+    threads = threads or web_threads()
     from bridge import create_app
 
     if dev:
@@ -25,7 +93,9 @@ def serve(host: str, port: int, workers: int = 2, threads: int = 4, dev: bool = 
                 "threads": threads,
                 "worker_class": "gthread",
                 "accesslog": "-",
-                "graceful_timeout": 30,
+                "logger_class": JsonGunicornLogger,
+                "loglevel": level.lower(),
+                "graceful_timeout": GRACEFUL_TIMEOUT_S,
                 "timeout": 60,
             }
             for key, value in options.items():
@@ -34,5 +104,8 @@ def serve(host: str, port: int, workers: int = 2, threads: int = 4, dev: bool = 
         def load(self) -> Any:
             return create_app()
 
+    logging.getLogger(__name__).info(
+        "bridge.start", extra={"bind": f"{host}:{port}", "workers": workers, "threads": threads}
+    )
     _App().run()
     return 0
