@@ -1,0 +1,55 @@
+"""Board list and board page (the seed's four steps, schedule, manual sync)."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask.typing import ResponseReturnValue
+
+from bridge.extensions import resources
+from bridge.panel import bp, views
+from bridge.panel.guard import admin_page
+from worker.store import BoardNotFoundError
+
+
+@bp.get("/")
+@admin_page
+def boards() -> ResponseReturnValue:
+    res = resources()
+    rows = [
+        {
+            "board": b,
+            "schedule": views.schedule_label(b.schedule),
+            "last_run": res.runs.latest(b.id),
+            "scores": res.scores.count(b.id),
+        }
+        for b in res.boards.list()
+    ]
+    return render_template("panel/boards.html", rows=rows, lozenges=views.STATE_LOZENGES)
+
+
+@bp.get("/boards/<board_id>")
+@admin_page
+def board(board_id: str) -> ResponseReturnValue:
+    res = resources()
+    try:
+        b = res.boards.get(board_id)
+    except BoardNotFoundError:
+        return render_template("panel/not_found.html", what=f"board {board_id!r}"), 404
+    others = [o for o in res.boards.list() if o.id != b.id]
+    history = res.runs.history(b.id, limit=5)
+    return render_template(
+        "panel/board.html",
+        board=b,
+        rows=views.field_rows(b),
+        addable=views.addable_sources(b),
+        unmapped=[f for f in b.fields if not f.tracker_field],
+        schedule_label=views.schedule_label(b.schedule),
+        weekdays=views.WEEKDAYS,
+        timezones=views.timezone_groups(),
+        others=others,
+        history=history,
+        running=next((r for r in history if r["state"] in ("queued", "running")), None),
+        scores=res.scores.count(b.id),
+        lozenges=views.STATE_LOZENGES,
+        source_label=lambda s: views.source_label(b, s),
+    )

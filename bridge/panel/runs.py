@@ -1,0 +1,51 @@
+"""Sync history of a board and one run's page (summary, errors, changes old → new, revert)."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask.typing import ResponseReturnValue
+
+from bridge.extensions import resources
+from bridge.panel import bp, views
+from bridge.panel.guard import admin_page
+from worker.store import BoardNotFoundError, RunNotFoundError
+
+HISTORY_PAGE = 50
+
+
+@bp.get("/boards/<board_id>/runs")
+@admin_page
+def history(board_id: str) -> ResponseReturnValue:
+    res = resources()
+    try:
+        b = res.boards.get(board_id)
+    except BoardNotFoundError:
+        return render_template("panel/not_found.html", what=f"board {board_id!r}"), 404
+    return render_template(
+        "panel/runs.html",
+        board=b,
+        runs=res.runs.history(b.id, limit=HISTORY_PAGE),
+        lozenges=views.STATE_LOZENGES,
+        duration=views.run_duration,
+    )
+
+
+@bp.get("/runs/<run_id>")
+@admin_page
+def run(run_id: str) -> ResponseReturnValue:
+    res = resources()
+    try:
+        record = res.runs.get(run_id)
+    except RunNotFoundError:
+        return render_template("panel/not_found.html", what=f"sync run {run_id!r}"), 404
+    try:
+        b = res.boards.get(record["board"])
+    except BoardNotFoundError:
+        b = None
+    return render_template(
+        "panel/run.html",
+        run=record,
+        board=b,
+        lozenges=views.STATE_LOZENGES,
+        duration=views.run_duration(record),
+    )

@@ -1,0 +1,282 @@
+// Sync Back admin panel, board pages: the four setup steps, schedule, syncs, previews, reverts.
+"use strict";
+
+(() => {
+  const { api, el, setStatus, showError, pollJob, pollRun, renderProgress, refreshSections, markInvalid, busy, on, RUNNING } =
+    window.SyncBack;
+
+  const page = () => document.getElementById("board-page");
+  const boardId = () => page().dataset.board;
+  const boardUrl = (suffix = "") => `/api/boards/${encodeURIComponent(boardId())}${suffix}`;
+  const currentFields = () => JSON.parse(document.getElementById("board-fields").textContent);
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+  // Boards list: create a board, then open it.
+  on("submit", "create-board", async (form) => {
+    const data = new FormData(form);
+    const body = {
+      id: data.get("id").trim(),
+      name: data.get("name").trim(),
+      emoji: data.get("emoji").trim(),
+      jira_board_id: Number.parseInt(data.get("jira_board_id"), 10) || data.get("jira_board_id"),
+      project_keys: data.get("project_keys").split(",").map((k) => k.trim()).filter(Boolean),
+    };
+    const jql = data.get("jql").trim();
+    if (jql) body.jql = jql;
+    const button = form.querySelector("[type=submit]");
+    busy(button, true);
+    setStatus("create-board-status", "busy", "Creating the board…");
+    try {
+      const board = await api("POST", "/api/boards", body);
+      location.assign(`/admin/boards/${encodeURIComponent(board.id)}`);
+    } catch (err) {
+      markInvalid(form, err.details);
+      showError("create-board-status", err);
+      busy(button, false);
+    }
+  });
+
+  // Steps 1 and 2: every change PUTs the whole field list (DESIGN §5), then re-renders.
+  async function putFields(fields, statusId, doneText) {
+    setStatus(statusId, "busy", "Saving…");
+    try {
+      await api("PUT", boardUrl("/fields"), { fields });
+      await refreshSections();
+      setStatus(statusId, "ok", doneText);
+      return true;
+    } catch (err) {
+      showError(statusId, err);
+      return false;
+    }
+  }
+
+  on("submit", "add-fields", async (form) => {
+    const chosen = [...form.querySelectorAll("input[name=source]:checked")].map((i) => i.value);
+    form.closest("dialog").close();
+    if (!chosen.length) return setStatus("fields-status", "error", "Choose at least one field to add.");
+    const fields = [...currentFields(), ...chosen.map((source) => ({ source }))];
+    await putFields(fields, "fields-status", `Added ${plural(chosen.length, "field")}. Next: create them in Jira (Step 2).`);
+  });
+
+  on("click", "delete-field", async (button) => {
+    const source = button.dataset.source;
+    const gone = currentFields().find((f) => f.source === source);
+    const fields = currentFields().filter((f) => f.source !== source);
+    await putFields(fields, "fields-status", `Deleted “${gone ? gone.name : source}”. Add it back with Add Fields.`);
+  });
+
+  on("click", "save-mapping", async (button) => {
+    const source = button.dataset.source;
+    const select = button.closest("tr").querySelector("select[name=tracker_field]");
+    const value = select.value || null;
+    const fields = currentFields().map((f) => (f.source === source ? { ...f, tracker_field: value } : f));
+    const statusId = `mapping-status-${source.replace(":", "-")}`;
+    const label = value ? select.options[select.selectedIndex].textContent : null;
+    await putFields(fields, statusId, value ? `Saved: writes into ${label}.` : "Saved: not mapped.");
+  });
+
+  // Job buttons (Create in Jira, Refresh): enqueue, poll /api/jobs/<id>, re-render, report.
+  on("click", "job", async (button) => {
+    const statusId = button.dataset.status;
+    const resultId = button.dataset.result;
+    busy(button, true);
+    setStatus(statusId, "busy", button.dataset.busy || "Working…");
+    try {
+      const { job_id: jobId } = await api("POST", button.dataset.url);
+      const result = await pollJob(jobId, (job) =>
+        setStatus(statusId, "busy", `${button.dataset.busy || "Working…"} (${job.status})`),
+      );
+      await refreshSections();
+      setStatus(statusId, "ok", button.dataset.done || "Done.");
+      if (resultId) renderJobResult(resultId, result);
+    } catch (err) {
+      await refreshSections().catch(() => {});
+      showError(statusId, err);
+    } finally {
+      if (button.isConnected) busy(button, false); // a re-rendered button keeps the server's state
+    }
+  });
+
+  // Create in Jira's result: each field with the screens it landed on.
+  function renderJobResult(id, result) {
+    const box = document.getElementById(id);
+    if (!box || !result) return;
+    const fields = result.fields || [];
+    box.replaceChildren(
+      el("div", { class: "report" }, el("h3", { text: "Created in Jira" }),
+        el("ul", { class: "report-list" }, fields.map((f) =>
+          el("li", {},
+            el("strong", { text: f.name || f.source }), " → ", el("code", { text: f.id || f.tracker_field || "?" }),
+            f.reused ? " (an existing field with this name and type was reused)" : "",
+            f.screens && f.screens.length
+              ? el("ul", { class: "screens" }, f.screens.map((s) => el("li", { text: typeof s === "string" ? s : s.name || JSON.stringify(s) })))
+              : null,
+          ),
+        )),
+      ),
+    );
+  }
+
+  // Step 3: save the card-layout and sort options, then apply them to the Jira board (a job).
+  on("submit", "board-config", async (form) => {
+    const button = form.querySelector("[type=submit]");
+    const options = {
+      card_layout: { backlog: form.backlog.checked, active_sprint: form.active_sprint.checked },
+      sort_board_by: form.sort_board_by.value || null,
+    };
+    busy(button, true);
+    setStatus("board-config-status", "busy", "Saving the options…");
+    try {
+      await api("PATCH", boardUrl(), { options });
+      setStatus("board-config-status", "busy", "Updating the Jira board's card layout and filter…");
+      const { job_id: jobId } = await api("POST", boardUrl("/board-config"));
+      await pollJob(jobId);
+      await refreshSections();
+      setStatus("board-config-status", "ok", "The Jira board is updated.");
+    } catch (err) {
+      await refreshSections().catch(() => {});
+      showError("board-config-status", err);
+    } finally {
+      if (button.isConnected) busy(button, false);
+    }
+  });
+
+  // Step 4: Activate Sync Back (the API runs the preflight; 422 explains what to fix).
+  on("click", "toggle-active", async (button) => {
+    const activate = button.getAttribute("aria-checked") !== "true";
+    busy(button, true);
+    setStatus("activate-status", "busy", activate ? "Activating…" : "Deactivating…");
+    try {
+      await api("POST", boardUrl(activate ? "/activate" : "/deactivate"));
+      await refreshSections();
+      setStatus("activate-status", "ok", activate ? "Sync Back is active." : "Sync Back is off. You can change the fields now.");
+    } catch (err) {
+      showError("activate-status", err);
+      busy(button, false);
+    }
+  });
+
+  // Schedule: "By sprint end date" / "By custom period".
+  on("change", "schedule", (form) => {
+    document.getElementById("custom-period").hidden = form.mode.value !== "custom";
+  });
+  on("submit", "schedule", async (form) => {
+    const mode = form.mode.value;
+    const body = mode === "custom"
+      ? { mode, weekday: form.weekday.value, time: form.time.value, timezone: form.timezone.value }
+      : { mode };
+    setStatus("schedule-status", "busy", "Saving the schedule…");
+    try {
+      await api("PUT", boardUrl("/schedule"), body);
+      await refreshSections();
+      const label = document.getElementById("schedule-current").textContent;
+      setStatus("schedule-status", "ok", `Saved: ${label}.`);
+    } catch (err) {
+      markInvalid(document.getElementById("schedule-form"), err.details);
+      showError("schedule-status", err);
+    }
+  });
+
+  on("submit", "copy-schedule", async (form) => {
+    const to = [...form.querySelectorAll("input[name=to]:checked")].map((i) => i.value);
+    form.closest("dialog").close();
+    if (!to.length) return setStatus("copy-status", "error", "Choose at least one board to copy to.");
+    setStatus("copy-status", "busy", `Copying to ${plural(to.length, "board")}…`);
+    try {
+      const answer = await api("POST", boardUrl("/schedule/copy"), { to });
+      setStatus("copy-status", "ok", `Copied to ${plural(answer.copied, "board")}.`);
+      document.getElementById("copy-result").replaceChildren(copyTable(answer.results));
+    } catch (err) {
+      showError("copy-status", err);
+    }
+  });
+
+  function copyTable(results) {
+    const labels = { copied: "Copied", unchanged: "Already had this schedule", not_found: "No such board", skipped: "Skipped" };
+    return el("table", { class: "data-table", id: "copy-results" },
+      el("caption", { class: "visually-hidden", text: "Copy result per board" }),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Board" }), el("th", { scope: "col", text: "Result" }))),
+      el("tbody", {}, results.map((r) =>
+        el("tr", { "data-board": r.board },
+          el("td", { text: r.board }),
+          el("td", {}, el("span", { class: `lozenge lozenge-${r.status === "copied" ? "success" : r.status === "not_found" ? "removed" : "default"}`, text: labels[r.status] || r.status }),
+            r.message && r.status !== "not_found" ? ` ${r.message}` : ""),
+        ),
+      )),
+    );
+  }
+
+  // Manual Sync with Jira / Preview: start a run, follow its progress bar, then show the summary.
+  on("click", "sync", async (button) => {
+    const dryRun = button.dataset.dryRun === "true";
+    busy(button, true);
+    setStatus("sync-status", "busy", dryRun ? "Starting the preview…" : "Starting the sync…");
+    try {
+      const answer = await api("POST", boardUrl("/syncs"), { dry_run: dryRun });
+      await watchRun(answer.run_id, "sync-status", "sync-result");
+    } catch (err) {
+      showError("sync-status", err);
+    } finally {
+      if (button.isConnected) busy(button, false);
+    }
+  });
+
+  // Run page: Revert this run (a run of its own, followed like a sync).
+  on("click", "revert", async (button) => {
+    busy(button, true);
+    setStatus("revert-status", "busy", "Starting the revert…");
+    try {
+      const answer = await api("POST", `/api/syncs/${encodeURIComponent(button.dataset.run)}/revert`);
+      await watchRun(answer.run_id, "revert-status", null);
+    } catch (err) {
+      showError("revert-status", err);
+      busy(button, false);
+    }
+  });
+
+  async function watchRun(runId, statusId, resultId) {
+    const link = el("a", { href: `/admin/runs/${encodeURIComponent(runId)}` }, "View run");
+    const run = await pollRun(runId, (r) => {
+      renderProgress(r);
+      const what = r.dry_run ? "Preview" : r.trigger === "revert" ? "Revert" : "Sync";
+      const where = r.state === "queued" ? "waiting for a worker" : `${r.progress.done} of ${r.progress.total} issues`;
+      if (statusId) setStatus(statusId, "busy", `${what} running: ${where}…`);
+    });
+    const c = run.counts;
+    const what = run.dry_run ? "Preview" : run.trigger === "revert" ? "Revert" : "Sync";
+    const summary = run.dry_run
+      ? `${what} ${run.state}: ${plural(run.changes.length, "change")} would be written (${c.in_scope} in scope). Nothing was written.`
+      : `${what} ${run.state}: ${c.written} written, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed.`;
+    const kind = run.state === "succeeded" ? "ok" : "error";
+    if (statusId) setStatus(statusId, kind, summary, run.errors.slice(0, 5).map((e) => ({ message: `${e.issue || ""} ${e.message}`.trim() })), el("span", {}, " ", link));
+    if (resultId) renderRunResult(resultId, run);
+    await refreshSections();
+    return run;
+  }
+
+  function renderRunResult(id, run) {
+    const box = document.getElementById(id);
+    if (!box) return;
+    const shown = run.changes.slice(0, 50);
+    const show = (v) => (v === null || v === undefined || v === "" ? el("span", { class: "empty-value", text: "empty" }) : el("code", { text: String(v) }));
+    box.replaceChildren(
+      el("h3", { text: run.dry_run ? "Changes a sync would make" : "Changes written" }),
+      shown.length
+        ? el("table", { class: "data-table changes", id: `changes-${run.id}` },
+            el("thead", {}, el("tr", {}, ["Issue", "Field", "Old", "", "New"].map((h) => el("th", { scope: "col", text: h })))),
+            el("tbody", {}, shown.map((c) => el("tr", {}, el("td", { text: c.issue }), el("td", { text: c.field_name || c.field }), el("td", {}, show(c.old)), el("td", { "aria-hidden": "true", text: "→" }), el("td", {}, show(c.new))))))
+        : el("p", { class: "muted", text: "No changes: Jira already holds the desired values." }),
+      run.changes.length > shown.length ? el("p", {}, `…and ${run.changes.length - shown.length} more. `, el("a", { href: `/admin/runs/${run.id}` }, "See them all")) : null,
+    );
+  }
+
+  // A run already in progress when the page loads (board page or run page): follow it.
+  document.addEventListener("DOMContentLoaded", () => {
+    const watched = document.querySelector("[data-watch-run]");
+    if (!watched) return;
+    const onBoard = Boolean(document.getElementById("sync-status"));
+    watchRun(watched.dataset.watchRun, onBoard ? "sync-status" : null, onBoard ? "sync-result" : null).catch((err) =>
+      console.error(err),
+    );
+  });
+})();
