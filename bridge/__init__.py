@@ -23,9 +23,10 @@ def create_app(config: dict[str, Any] | None = None, env: Mapping[str, str] | No
     auth.init_app(app)
     app.before_request(_limit_body)
 
-    from bridge import health, ops
+    from bridge import health, ops, webhooks
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(webhooks.bp)  # Jira webhook intake (token/HMAC, no CSRF)
     ops.init_app(app)  # /metrics, /admin/queue, request log context
     return app
 
