@@ -28,6 +28,10 @@ def create_app(config: dict[str, Any] | None = None, env: Mapping[str, str] | No
     app.register_blueprint(health.bp)
     app.register_blueprint(webhooks.bp)  # Jira webhook intake (token/HMAC, no CSRF)
     ops.init_app(app)  # /metrics, /admin/queue, request log context
+    from bridge import boards_api, login
+
+    app.register_blueprint(boards_api.bp)  # /api/boards/** (CRUD, setup, schedule)
+    app.register_blueprint(login.bp)  # /admin/login, /admin/logout
     return app
 
 

@@ -82,6 +82,10 @@ def run_worker(settings: Settings, burst: bool = False, name: str | None = None)
     """Block working jobs until stopped (or, with burst, until the queue is empty)."""
     redis = connect(settings)
     ensure_schema(redis)
+    if not burst:
+        from worker.services import reconcile
+
+        reconcile.start(redis)  # repair schedules now; it then re-plans itself every 5 min
     queue = get_queue(redis)
     worker = SyncbackWorker([queue], connection=redis, serializer=JSONSerializer, name=name)
     log.info("worker.start", extra={"queue": queue.name, "burst": burst, "worker": worker.name})
