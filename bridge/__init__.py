@@ -27,6 +27,9 @@ def create_app(config: dict[str, Any] | None = None, env: Mapping[str, str] | No
 
     app.register_blueprint(health.bp)
     app.register_blueprint(webhooks.bp)  # Jira webhook intake (token/HMAC, no CSRF)
+    from bridge import syncs_api
+
+    syncs_api.register(app)  # scores, syncs and jobs API
     ops.init_app(app)  # /metrics, /admin/queue, request log context
     from bridge import boards_api, login
 

@@ -1,0 +1,183 @@
+"""The agile board's configuration (DESIGN §4): card fields and, optionally, the board order.
+
+Card layout is a private Jira Software resource with at most 3 fields per mode: `planMode` is
+the backlog, `workMode` the active sprint (jira-server-api.md §5.3). Ordering goes through the
+board filter's `ORDER BY`; any order other than Rank disables drag-and-drop ranking (§5.2), so
+the report warns. Every change is remembered in `board_config["undo"]` so `revert` restores the
+previous state; re-applying never overwrites that memory with our own changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from redis import Redis
+
+from worker.jira import JiraClient, JiraError, JiraNotFoundError
+from worker.model import Board, SyncField
+from worker.store import BoardStore
+
+CARD_LIMIT = 3
+MODES = (("planMode", "backlog"), ("workMode", "active_sprint"))
+ORDER_BY = re.compile(r"\border\s+by\b", re.IGNORECASE)
+DRAG_AND_DROP_WARNING = (
+    "the board is now ordered by {name!r}: Jira disables drag-and-drop ranking on a board whose "
+    "filter is not ordered by Rank; set options.sort_board_by to null and apply again to undo"
+)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def with_order(jql: str, clause: str | None) -> str:
+    """`jql` with its ORDER BY replaced by `clause` (or removed when None)."""
+    base = ORDER_BY.split(jql, maxsplit=1)[0].strip()
+    if clause is None:
+        return base
+    return f"{base} ORDER BY {clause}" if base else f"ORDER BY {clause}"
+
+
+def order_clause(field: SyncField) -> str:
+    """Rank 1 is the top, so priority sorts ascending; scores and percents descending."""
+    number = field.tracker_field.removeprefix("customfield_")  # type: ignore[union-attr]
+    return f"cf[{number}] {'ASC' if field.source == 'priority' else 'DESC'}"
+
+
+def apply_cards(
+    jira: JiraClient, board: Board, undo: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Add mapped fields to each enabled mode's card layout, within Jira's 3-field limit."""
+    report: dict[str, Any] = {}
+    warnings: list[str] = []
+    wanted = {"backlog": board.options.card_layout.get("backlog", True)}
+    wanted["active_sprint"] = board.options.card_layout.get("active_sprint", True)
+    for mode, option in MODES:
+        if not wanted[option]:
+            report[mode] = {"enabled": False}
+            continue
+        current = jira.card_layout(board.jira_board_id, mode)
+        present = {c.get("fieldId") for c in current}
+        room = CARD_LIMIT - len(current)
+        row: dict[str, Any] = {"enabled": True, "added": [], "present": [], "skipped": []}
+        for f in board.mapped_fields():
+            if f.tracker_field in present:
+                row["present"].append(f.tracker_field)
+                continue
+            if room <= 0:
+                row["skipped"].append(f.tracker_field)
+                warnings.append(
+                    f"{option}: the card layout already holds {CARD_LIMIT} fields (Jira's limit); "
+                    f"{f.name!r} was not added"
+                )
+                continue
+            try:
+                item = jira.add_card_layout_field(board.jira_board_id, mode, f.tracker_field)
+            except JiraError as exc:
+                row["skipped"].append(f.tracker_field)
+                warnings.append(f"{option}: {f.name!r} was not added: {exc}")
+                continue
+            room -= 1
+            row["added"].append(f.tracker_field)
+            undo["card_items"].append(
+                {"mode": mode, "item_id": (item or {}).get("id"), "field_id": f.tracker_field}
+            )
+        report[mode] = row
+    return report, warnings
+
+
+def apply_sort(
+    jira: JiraClient, board: Board, undo: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Order the board filter by `sort_board_by`, or restore the order we replaced."""
+    source = board.options.sort_board_by
+    filter_id = (jira.board_configuration(board.jira_board_id).get("filter") or {}).get("id")
+    jql = jira.filter(filter_id)["jql"]
+    remembered = undo.get("filter")
+    if source is None:
+        if not remembered:
+            return {"sort_board_by": None, "filter_id": filter_id, "jql": jql}, []
+        if jql != remembered["applied_jql"]:
+            undo["filter"] = None
+            return {"sort_board_by": None, "jql": jql}, [
+                "the board filter was edited in Jira since we ordered it; left as it is"
+            ]
+        jira.update_filter_jql(filter_id, remembered["jql"])
+        undo["filter"] = None
+        return {"sort_board_by": None, "filter_id": filter_id, "jql": remembered["jql"]}, []
+    field = next((f for f in board.mapped_fields() if f.source == source), None)
+    if field is None:
+        return {"sort_board_by": source, "applied": False}, [
+            f"options.sort_board_by is {source!r} but that field is not mapped to a Jira field"
+        ]
+    new = with_order(jql, order_clause(field))
+    if new != jql:
+        if not remembered:
+            undo["filter"] = {"id": filter_id, "jql": jql, "applied_jql": new}
+        else:
+            undo["filter"] = {**remembered, "applied_jql": new}
+        jira.update_filter_jql(filter_id, new)
+    warning = DRAG_AND_DROP_WARNING.format(name=field.name)
+    return {"sort_board_by": source, "filter_id": filter_id, "jql": new, "applied": True}, [warning]
+
+
+def _store(boards: BoardStore, board_id: str, report: dict[str, Any]) -> None:
+    boards.update(board_id, lambda b: dataclasses.replace(b, board_config=report))
+
+
+def apply_board_config(redis: Redis, jira: JiraClient, board_id: str) -> dict[str, Any]:
+    """Card layout and optional sort; stores and returns the report (with its undo memory)."""
+    boards = BoardStore(redis)
+    board = boards.get(board_id)
+    previous = board.board_config or {}
+    undo = previous.get("undo") or {"card_items": [], "filter": None}
+    cards, warnings = apply_cards(jira, board, undo)
+    sort, sort_warnings = apply_sort(jira, board, undo)
+    report = {
+        "applied_at": now(),
+        "card_layout": cards,
+        "sort": sort,
+        "warnings": warnings + sort_warnings,
+        "undo": undo,
+    }
+    _store(boards, board_id, report)
+    return report
+
+
+def revert_board_config(redis: Redis, jira: JiraClient, board_id: str) -> dict[str, Any]:
+    """Remove the card fields we added and restore the filter order we replaced."""
+    boards = BoardStore(redis)
+    board = boards.get(board_id)
+    undo = (board.board_config or {}).get("undo") or {"card_items": [], "filter": None}
+    removed, warnings = [], []
+    for item in undo.get("card_items", []):
+        if item.get("item_id") is None:
+            continue
+        try:
+            jira.remove_card_layout_field(board.jira_board_id, item["mode"], item["item_id"])
+            removed.append(item)
+        except JiraNotFoundError:
+            warnings.append(f"{item['mode']}: {item['field_id']} was already removed in Jira")
+    restored = None
+    remembered = undo.get("filter")
+    if remembered:
+        jql = jira.filter(remembered["id"])["jql"]
+        if jql == remembered["applied_jql"]:
+            jira.update_filter_jql(remembered["id"], remembered["jql"])
+            restored = remembered["jql"]
+        else:
+            warnings.append(
+                "the board filter was edited in Jira since we ordered it; left as it is"
+            )
+    report = {
+        "reverted_at": now(),
+        "removed": removed,
+        "filter_restored": restored,
+        "warnings": warnings,
+        "undo": {"card_items": [], "filter": None},
+    }
+    _store(boards, board_id, report)
+    return report
