@@ -61,7 +61,8 @@ def _row(job: Job, scheduled_for: datetime | None = None) -> JobRow:
         func = job.func_name
     except Exception:  # a job written by another serializer must not break the page
         args, func = "(unreadable)", "(unreadable)"
-    error = redact(job.exc_info or "")
+    result = job.latest_result() if job.is_failed else None
+    error = redact((result.exc_string if result else None) or "")
     lines = [line for line in error.strip().splitlines() if line.strip()]
     return JobRow(
         id=job.id,
