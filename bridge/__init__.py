@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import import_module
 from typing import Any
 
 from flask import Flask, current_app, request
@@ -35,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None, env: Mapping[str, str] | No
 
     app.register_blueprint(boards_api.bp)  # /api/boards/** (CRUD, setup, schedule)
     app.register_blueprint(login.bp)  # /admin/login, /admin/logout
+    app.register_blueprint(import_module("bridge.panel").bp)  # /admin pages (bridge/panel)
     return app
 
 

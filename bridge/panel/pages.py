@@ -51,5 +51,7 @@ def board(board_id: str) -> ResponseReturnValue:
         running=next((r for r in history if r["state"] in ("queued", "running")), None),
         scores=res.scores.count(b.id),
         lozenges=views.STATE_LOZENGES,
-        source_label=lambda s: views.source_label(b, s),
+        preflight_state=views.preflight_state(b),
+        problem_fix=lambda p: views.problem_fix(p, res.settings.jira.base_url),
+        names=views.field_names(b),
     )

@@ -48,4 +48,5 @@ def run(run_id: str) -> ResponseReturnValue:
         board=b,
         lozenges=views.STATE_LOZENGES,
         duration=views.run_duration(record),
+        names=views.field_names(b) if b else {},
     )

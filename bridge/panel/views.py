@@ -135,3 +135,62 @@ STATE_LOZENGES = {
     "failed": "removed",
 }
 """Jira's lozenge colours for run states."""
+
+
+JIRA_ADMIN_PAGES = {
+    "custom_fields": (
+        "/secure/admin/ViewCustomFields.jspa",
+        "Administration → Issues → Custom fields",
+    ),
+    "screens": ("/secure/admin/ViewFieldScreens.jspa", "Administration → Issues → Screens"),
+    "boards": ("/secure/ManageRapidViews.jspa", "Boards → View all boards"),
+    "workflows": (
+        "/secure/admin/workflows/ListWorkflows.jspa",
+        "Administration → Issues → Workflows",
+    ),
+}
+"""Where in Jira each kind of problem is fixed (paths of Jira Server/DC 9 and 10)."""
+
+PROBLEM_FIXES = {
+    "not_mapped": (None, "Step 2: click Create in Jira, or choose a Tracker Field and Save."),
+    "missing": ("custom_fields", "The field was deleted in Jira: map another one in Step 2."),
+    "wrong_type": ("custom_fields", "Map a field of the right type in Step 2, or Create in Jira."),
+    "not_on_screen": (
+        "screens",
+        "Add the field to the edit screens of that project (Configure screen → add field), "
+        "or click Create in Jira, which adds mapped fields to the screens.",
+    ),
+    "board_missing": ("boards", "Check the Jira board id of this board."),
+    "scope_invalid": (None, "Fix this board's project keys or extra JQL."),
+    "not_editable": ("workflows", "Issues in this status are not editable (workflow property)."),
+    "four_byte_name": ("custom_fields", "Use field_name_style 'ascii' if Jira's database is utf8."),
+}
+
+
+def problem_fix(problem: dict[str, Any], jira_url: str | None) -> dict[str, str | None]:
+    """What to do about a preflight problem, and a link to the Jira page where it is fixed."""
+    page, text = PROBLEM_FIXES.get(problem.get("code", ""), (None, None))
+    link = label = None
+    if page:
+        path, label = JIRA_ADMIN_PAGES[page]
+        link = f"{jira_url}{path}" if jira_url else None
+    return {"text": text, "link": link, "label": label}
+
+
+def preflight_state(board: Board) -> str:
+    """'none' (never refreshed), 'stale' (fields or scope changed since), 'ok' or 'problems'."""
+    from worker.services.preflight import fingerprint
+
+    report = board.preflight
+    if not report or "ok" not in report:
+        return "none"
+    if report.get("fingerprint") != fingerprint(board):
+        return "stale"
+    return "ok" if report["ok"] else "problems"
+
+
+def field_names(board: Board) -> dict[str, str]:
+    """Jira field id -> the sync field's name (for changes, errors and card layouts)."""
+    names = {f.id: f.name for f in jira_fields(board)}
+    names.update({f.tracker_field: f.name for f in board.fields if f.tracker_field})
+    return names

@@ -87,7 +87,8 @@
         setStatus(statusId, "busy", `${button.dataset.busy || "Working…"} (${job.status})`),
       );
       await refreshSections();
-      setStatus(statusId, "ok", button.dataset.done || "Done.");
+      const [kind, text] = jobOutcome(button, result);
+      setStatus(statusId, kind, text);
       if (resultId) renderJobResult(resultId, result);
     } catch (err) {
       await refreshSections().catch(() => {});
@@ -97,22 +98,43 @@
     }
   });
 
-  // Create in Jira's result: each field with the screens it landed on.
+  // What a finished setup job means: its result may still report problems to fix.
+  function jobOutcome(button, result) {
+    if (result && Array.isArray(result.fields)) {
+      const failed = result.fields.filter((f) => f.action === "failed");
+      if (failed.length) return ["error", `${plural(failed.length, "field")} could not be created: ${failed[0].error}`];
+    }
+    if (result && typeof result.ok === "boolean" && !result.ok) {
+      const n = (result.problems || []).length;
+      return ["warn", `Refreshed from Jira: ${plural(n, "problem")} to fix before activating (listed in Step 4).`];
+    }
+    if (result && typeof result.ok === "boolean") return ["ok", "Refreshed from Jira: ready to activate."];
+    return ["ok", button.dataset.done || "Done."];
+  }
+
+  // Create in Jira's result: per field what happened, and the screens it is on.
+  const ACTIONS = { created: "created", reused: "existing field reused", already_mapped: "already mapped", failed: "failed" };
   function renderJobResult(id, result) {
     const box = document.getElementById(id);
-    if (!box || !result) return;
-    const fields = result.fields || [];
+    if (!box || !result || !result.fields) return;
+    const failed = result.fields.filter((f) => f.action === "failed").length;
     box.replaceChildren(
-      el("div", { class: "report" }, el("h3", { text: "Created in Jira" }),
-        el("ul", { class: "report-list" }, fields.map((f) =>
-          el("li", {},
-            el("strong", { text: f.name || f.source }), " → ", el("code", { text: f.id || f.tracker_field || "?" }),
-            f.reused ? " (an existing field with this name and type was reused)" : "",
+      el("div", { class: "report", id: "create-result" },
+        el("h3", { text: failed ? `Created in Jira, with ${plural(failed, "failure")}` : "Created in Jira" }),
+        el("ul", { class: "report-list" }, result.fields.map((f) =>
+          el("li", { "data-source": f.source },
+            el("strong", { text: f.name }), " ",
+            f.field_id ? el("code", { text: f.field_id }) : null, " ",
+            el("span", { class: `lozenge lozenge-${f.action === "failed" ? "removed" : f.action === "created" ? "success" : "default"}`, text: ACTIONS[f.action] || f.action }),
+            f.error ? el("div", { class: "status-error", text: f.error }) : null,
             f.screens && f.screens.length
-              ? el("ul", { class: "screens" }, f.screens.map((s) => el("li", { text: typeof s === "string" ? s : s.name || JSON.stringify(s) })))
+              ? el("div", { class: "muted" }, "On screens: ", f.screens.map((s) => s.name).join(", "))
               : null,
           ),
         )),
+        result.screens_not_found && result.screens_not_found.length
+          ? el("p", { class: "status-error", text: `Screens not found in Jira: ${result.screens_not_found.join(", ")}` })
+          : null,
       ),
     );
   }

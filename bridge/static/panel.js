@@ -92,9 +92,9 @@ window.SyncBack = (() => {
       const job = await api("GET", `/api/jobs/${encodeURIComponent(jobId)}`);
       if (FINISHED_JOB.has(job.status)) return job.result;
       if (FAILED_JOB.has(job.status)) {
-        const error = job.error;
-        const message = (error && (error.message || error)) || "The job failed.";
-        throw new ApiError(typeof message === "string" ? message : JSON.stringify(message), (error && error.details) || []);
+        // The API gives the exception's last line; the class name helps nobody here.
+        const line = typeof job.error === "string" ? job.error : (job.error && job.error.message) || "";
+        throw new ApiError(line.replace(/^[\w.]+(Error|Exception)\w*: /, "") || "The job failed.");
       }
       if (onTick) onTick(job);
       await sleep(POLL_MS);
