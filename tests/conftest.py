@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from bridge import create_app
+from tests.harness.jira_sim import SimServer
 from tests.harness.redis_server import RedisServer
 
 API_TOKEN = "test-api-token-0123456789"
@@ -68,3 +69,18 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def auth_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {API_TOKEN}"}
+
+
+@pytest.fixture(scope="session")
+def jira_sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimServer]:
+    """One simulated Jira (10.3, demo data) per test session, over real HTTP."""
+    server = SimServer(log_dir=tmp_path_factory.mktemp("jira_sim")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def jira(jira_sim: SimServer) -> SimServer:
+    """The session simulator reset to the demo dataset: zero latency, no limits, no failures."""
+    jira_sim.reset(dataset="demo")
+    return jira_sim

@@ -1,0 +1,1 @@
+"""A stateful Jira Server / Data Center simulator served over real HTTP (DESIGN.md §8)."""

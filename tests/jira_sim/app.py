@@ -1,0 +1,106 @@
+"""Sim: the state, its lock, and the request pipeline (auth, limits, faults, dispatch)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from tests.jira_sim import (
+    agile,
+    control,
+    dataset,
+    fields,
+    filters,
+    greenhopper,
+    issues,
+    screens,
+    search,
+    server_info,
+    sprints,
+    ui,
+    webhooks,
+)
+from tests.jira_sim.auth import authenticate
+from tests.jira_sim.faults import Faults
+from tests.jira_sim.routing import Router
+from tests.jira_sim.stats import Stats
+from tests.jira_sim.web import JiraHttpError, Request, Response
+
+TABLES = [
+    server_info.routes,
+    fields.routes,
+    screens.routes,
+    issues.routes,
+    search.routes,
+    agile.routes,
+    sprints.routes,
+    filters.routes,
+    greenhopper.routes,
+    webhooks.routes,
+    control.routes,
+    ui.routes,
+]
+
+
+class Sim:
+    """One simulated Jira. Handlers take `self.lock` only around state access, never to sleep."""
+
+    def __init__(
+        self, dataset_name: str = "demo", issues: int | None = None, version: str = "10.3"
+    ):
+        self.lock = threading.RLock()
+        self.router = Router(TABLES)
+        self.base_url = "http://127.0.0.1"
+        self.state = dataset.build(dataset_name, issues, version)
+        self.faults = Faults()
+        self.stats = Stats()
+        self.search_cache: dict[Any, Any] = {}
+        self.webhooks = webhooks.Dispatcher(self)
+
+    def reset(self, dataset_name: str, issues: int | None, version: str) -> None:
+        fresh = dataset.build(dataset_name, issues, version)
+        with self.lock:
+            self.state = fresh
+            self.faults = Faults()
+            self.stats = Stats()
+            self.search_cache = {}
+        self.webhooks.clear()
+
+    def handle(self, request: Request) -> Response:
+        """Route, authenticate, apply limits and faults, run the handler; never raises."""
+        route_name = "unmatched"
+        try:
+            route, params = self.router.match(request.method, request.path)
+            route_name = route.pattern
+            request.params = params
+            if route.auth:
+                request.user = authenticate(self.state, request)
+                response = self._guarded(request, route)
+            else:
+                response = route.handler(self, request)
+        except JiraHttpError as exc:
+            response = exc.response()
+        if not request.path.startswith("/_sim/"):
+            self.stats.record(request.method, route_name, response.status)
+        if request.user is not None:
+            response.headers.setdefault("X-AUSERNAME", request.user.name)
+        return response
+
+    def _guarded(self, request: Request, route: Any) -> Response:
+        faults = self.faults
+        limit_headers: dict[str, str] = {}
+        if faults.limiter is not None:
+            decision = faults.limiter.take(request.user.name)
+            limit_headers = decision.headers
+            if not decision.allowed:
+                raise JiraHttpError(429, "Rate limit exceeded.", headers=limit_headers)
+        if faults.latency_s:
+            time.sleep(faults.latency_s)  # outside any lock: latency never serialises requests
+        status = faults.failure_for(request.method, request.path)
+        if status is not None:
+            self.stats.add("injected_failures")
+            raise JiraHttpError(status, f"Injected failure {status}.", headers=limit_headers)
+        response = route.handler(self, request)
+        response.headers.update(limit_headers)
+        return response

@@ -1,0 +1,133 @@
+"""GET/POST /rest/api/2/search: JQL over the issue index, paging with the 1000 cap (§4.2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.jira_sim.jql import JqlError, parse
+from tests.jira_sim.jql_eval import Compiler
+from tests.jira_sim.render import issue_json, select_fields
+from tests.jira_sim.routing import Routes
+from tests.jira_sim.state import Project
+from tests.jira_sim.web import JiraHttpError, Request, Response, json_response
+
+routes = Routes()
+
+DEFAULT_PAGE = 50
+MAX_PAGE = 1000  # jira.search.views.default.max: larger requests are silently reduced
+_SEARCH_KEYS = {
+    "jql",
+    "startAt",
+    "maxResults",
+    "fields",
+    "expand",
+    "validateQuery",
+    "properties",
+    "fieldsByKeys",
+}
+_CACHE_SIZE = 16
+
+
+def ordered_matches(
+    sim: Any, jql: str, user: str, validate: bool = True
+) -> list[tuple[Project, int]]:
+    """All matching (project, n) in JQL order; cached per state generation (caller holds lock)."""
+    state = sim.state
+    cache_key = (id(state), state.generation, jql.strip(), validate)
+    cached = sim.search_cache.get(cache_key)
+    if cached is not None:
+        return cached
+    try:
+        query = parse(jql)
+        compiled = Compiler(state, user, validate).compile(query)
+    except JqlError as exc:
+        raise JiraHttpError(400, str(exc)) from None
+    predicate = compiled.predicate
+    found = [pn for pn in compiled.candidates() if predicate is None or predicate(*pn)]
+    if query.order_by or compiled.keys is None:
+        found.sort(key=compiled.sort_key)
+    if len(sim.search_cache) >= _CACHE_SIZE:
+        sim.search_cache.clear()
+    sim.search_cache[cache_key] = found
+    return found
+
+
+def page(
+    sim: Any,
+    user: str,
+    jql: str,
+    start: int,
+    size: int | None,
+    fields: list[str] | None,
+    validate: bool = True,
+) -> dict[str, Any]:
+    """One search page; `maxResults` in the answer is the page size actually used."""
+    if start < 0:
+        raise JiraHttpError(400, "The 'startAt' parameter must not be negative.")
+    size = DEFAULT_PAGE if size is None or size < 0 else min(size, MAX_PAGE)
+    with sim.lock:
+        state = sim.state
+        found = ordered_matches(sim, jql, user, validate)
+        wanted = select_fields(state, fields, "*navigable")
+        chunk = found[start : start + size]
+        issues = [issue_json(state, sim.base_url, p, n, wanted) for p, n in chunk]
+    return {
+        "expand": "schema,names",
+        "startAt": start,
+        "maxResults": size,
+        "total": len(found),
+        "issues": issues,
+    }
+
+
+def _validate_flag(raw: Any) -> bool:
+    return str(raw).lower() not in ("false", "none", "warn")
+
+
+@routes.get("/rest/api/2/search")
+def search_get(sim: Any, request: Request) -> Response:
+    size = request.arg("maxResults")
+    body = page(
+        sim,
+        request.user.name,
+        request.arg("jql", "") or "",
+        request.int_arg("startAt", 0),
+        request.int_arg("maxResults", DEFAULT_PAGE) if size not in (None, "") else None,
+        request.query.get("fields"),
+        _validate_flag(request.arg("validateQuery", "true")),
+    )
+    return json_response(body)
+
+
+@routes.post("/rest/api/2/search")
+def search_post(sim: Any, request: Request) -> Response:
+    body = request.json_object()
+    unknown = sorted(set(body) - _SEARCH_KEYS)
+    if unknown:
+        raise JiraHttpError(
+            400,
+            f'Unrecognized field "{unknown[0]}" (Class com.atlassian.jira.rest.v2.search.'
+            "SearchRequestBean), not marked as ignorable",
+        )
+    fields = body.get("fields")
+    if fields is not None and (
+        not isinstance(fields, list) or not all(isinstance(f, str) for f in fields)
+    ):
+        raise JiraHttpError(400, "'fields' must be an array of strings.")
+    for name in ("startAt", "maxResults"):
+        value = body.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise JiraHttpError(400, f"'{name}' must be an integer.")
+    jql = body.get("jql") or ""
+    if not isinstance(jql, str):
+        raise JiraHttpError(400, "'jql' must be a string.")
+    result = page(
+        sim,
+        request.user.name,
+        jql,
+        body.get("startAt") or 0,
+        body.get("maxResults"),
+        [",".join(fields)] if fields else None,
+        _validate_flag(body.get("validateQuery", True)),
+    )
+    return json_response(result)
