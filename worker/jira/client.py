@@ -100,10 +100,16 @@ class JiraClient:
         params: dict[str, Any] | None = None,
         json: Any = None,
         retry: bool = True,
+        attempts: int = MAX_ATTEMPTS,
     ) -> Any:
-        """Send one call; retry 429/5xx through the shared backoff when `retry` is set."""
+        """Send one call; retry 429/5xx through the shared backoff when `retry` is set.
+
+        `attempts` caps tries on 5xx and transport errors (a caller that can report one item
+        and move on asks for fewer); 429 always gets MAX_ATTEMPTS: it only says "slower".
+        """
         url = self.base_url + path
         attempt = 0
+        failures = 0
         while True:
             self.backoff.wait()
             try:
@@ -112,13 +118,21 @@ class JiraClient:
                 )
             except requests.RequestException as exc:
                 self._count("transport_error")
-                if retry and attempt + 1 < MAX_ATTEMPTS:
+                failures += 1
+                if retry and attempt + 1 < MAX_ATTEMPTS and failures < attempts:
                     self.backoff.pause(attempt, None)
                     attempt += 1
                     continue
                 raise JiraUnavailableError(f"{method} {path}: {exc.__class__.__name__}") from exc
             self._count(f"status_{response.status_code}")
-            if response.status_code in RETRY_STATUSES and retry and attempt + 1 < MAX_ATTEMPTS:
+            self.backoff.observe(response.headers, response.status_code)
+            failures += response.status_code in RETRY_STATUSES and response.status_code != 429
+            if (
+                response.status_code in RETRY_STATUSES
+                and retry
+                and attempt + 1 < MAX_ATTEMPTS
+                and failures < attempts
+            ):
                 delay = self.backoff.pause(attempt, retry_after_s(response))
                 self._count("retry")
                 log.info(
@@ -227,10 +241,17 @@ class JiraClient:
         params = {"fields": ",".join(fields)} if fields else None
         return self.request("GET", ISSUE.format(key=key), params=params)
 
-    def edit_issue(self, key: str, fields: dict[str, Any], notify_users: bool = False) -> None:
+    def edit_issue(
+        self,
+        key: str,
+        fields: dict[str, Any],
+        notify_users: bool = False,
+        attempts: int = MAX_ATTEMPTS,
+    ) -> None:
         """PUT the fields; `notifyUsers=false` needs (project) admin rights, else 403."""
         params = {"notifyUsers": "true" if notify_users else "false"}
-        self.request("PUT", ISSUE.format(key=key), params=params, json={"fields": fields})
+        path = ISSUE.format(key=key)
+        self.request("PUT", path, params=params, json={"fields": fields}, attempts=attempts)
 
     def editmeta(self, key: str) -> dict[str, Any]:
         return self.request("GET", EDITMETA.format(key=key))["fields"]

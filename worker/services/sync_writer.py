@@ -19,6 +19,10 @@ from worker.services.sync_progress import Progress
 
 log = logging.getLogger(__name__)
 
+WRITE_ATTEMPTS = 4
+"""Tries per issue on 5xx/transport errors (0.5 + 1 + 2 s of shared backoff) before the issue
+is reported as failed and the run moves on; the next run re-reads Jira and writes it then."""
+
 Changes = dict[str, tuple[Any, Any]]
 """field id -> (old value as Jira had it, new value to write)."""
 
@@ -52,12 +56,12 @@ class Pool:
 def _put(jira: JiraClient, key: str, fields: dict[str, Any], options: Options) -> str | None:
     """PUT the fields; returns a note when notifications had to be sent after all."""
     try:
-        jira.edit_issue(key, fields, notify_users=options.notify_users)
+        jira.edit_issue(key, fields, notify_users=options.notify_users, attempts=WRITE_ATTEMPTS)
         return None
     except JiraPermissionError:
         if options.notify_users or not options.notify_fallback:
             raise
-    jira.edit_issue(key, fields, notify_users=True)
+    jira.edit_issue(key, fields, notify_users=True, attempts=WRITE_ATTEMPTS)
     return "notifyUsers=false refused (403): written with notifications (notify_fallback)"
 
 
