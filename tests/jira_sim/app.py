@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Any
@@ -27,6 +28,7 @@ from tests.jira_sim.routing import Router
 from tests.jira_sim.stats import Stats
 from tests.jira_sim.web import JiraHttpError, Request, Response
 
+log = logging.getLogger("jira_sim")
 TABLES = [
     server_info.routes,
     fields.routes,
@@ -55,7 +57,6 @@ class Sim:
         self.state = dataset.build(dataset_name, issues, version)
         self.faults = Faults()
         self.stats = Stats()
-        self.search_cache: dict[Any, Any] = {}
         self.webhooks = webhooks.Dispatcher(self)
 
     def reset(self, dataset_name: str, issues: int | None, version: str) -> None:
@@ -64,7 +65,6 @@ class Sim:
             self.state = fresh
             self.faults = Faults()
             self.stats = Stats()
-            self.search_cache = {}
         self.webhooks.clear()
 
     def handle(self, request: Request) -> Response:
@@ -81,6 +81,11 @@ class Sim:
                 response = route.handler(self, request)
         except JiraHttpError as exc:
             response = exc.response()
+        except Exception:  # a simulator bug must answer 500, not drop the connection
+            log.exception("jira_sim: unhandled error for %s %s", request.method, request.path)
+            response = JiraHttpError(
+                500, "Internal server error (simulator bug; see its log)."
+            ).response()
         if not request.path.startswith("/_sim/"):
             self.stats.record(request.method, route_name, response.status)
         if request.user is not None:

@@ -88,5 +88,4 @@ def update_filter(sim: Any, request: Request) -> Response:
         except JqlError as exc:
             raise JiraHttpError(400, errors={"jql": str(exc)}) from None
         item.name, item.jql, item.description = name, jql, description or ""
-        sim.search_cache.clear()
         return json_response(filter_json(sim, item, request.user))

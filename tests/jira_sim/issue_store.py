@@ -108,7 +108,14 @@ def write(state: SimState, project: Project, n: int, changes: dict[str, Any], no
     edited = state.overrides.setdefault(project.id_base + n, {})
     edited.update(changes)
     edited["updated"] = now
-    state.generation += 1
+    invalidate(state, set(changes) | {"updated"})
+
+
+def invalidate(state: SimState, changed: set[str]) -> None:
+    """Drop cached searches that filter or sort on a changed field (caller holds the lock)."""
+    for key, (_, used) in list(state.search_cache.items()):
+        if used & changed:
+            del state.search_cache[key]
 
 
 def now_timestamp() -> str:

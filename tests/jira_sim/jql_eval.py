@@ -66,6 +66,8 @@ class Compiler:
         self.state = state
         self.user = user
         self.validate = validate
+        self.used: set[str] = set()  # field ids read by predicates and sort keys
+        self.uses_current_user = False
 
     def compile(self, query: Query) -> Compiled:
         projects = list(self.state.projects.values())
@@ -113,6 +115,7 @@ class Compiler:
 
     def clause(self, clause: Clause) -> Predicate:
         fid = resolve_field(self.state, clause.field)
+        self.used.add(fid)
         op = clause.op
         if fid == "project":
             wanted = {self.project(v).key for v in clause.values}
@@ -158,6 +161,7 @@ class Compiler:
         if value.function:
             fn = text.lower()
             if fn == "currentuser":
+                self.uses_current_user = True
                 return self.user
             if fid == SPRINT and fn in _SPRINT_FUNCS:
                 states = _SPRINT_FUNCS[fn]
@@ -196,6 +200,7 @@ class Compiler:
         for name, direction in order_by:
             fid = resolve_field(self.state, name)
             keys.append((fid, direction == "DESC"))
+            self.used.add(fid)
         state = self.state
 
         def key(pn: tuple[Project, int]) -> tuple:

@@ -31,24 +31,31 @@ _CACHE_SIZE = 16
 def ordered_matches(
     sim: Any, jql: str, user: str, validate: bool = True
 ) -> list[tuple[Project, int]]:
-    """All matching (project, n) in JQL order; cached per state generation (caller holds lock)."""
+    """All matching (project, n) in JQL order (caller holds the lock).
+
+    Cached until a write touches a field the query filters or sorts on, so paging through
+    100,000 issues sorts once, even while the client writes other fields between pages.
+    """
     state = sim.state
-    cache_key = (id(state), state.generation, jql.strip(), validate)
-    cached = sim.search_cache.get(cache_key)
+    cache_key = (jql.strip(), validate)
+    cached = state.search_cache.get(cache_key)
     if cached is not None:
-        return cached
+        return cached[0]
     try:
         query = parse(jql)
-        compiled = Compiler(state, user, validate).compile(query)
+        compiler = Compiler(state, user, validate)
+        compiled = compiler.compile(query)
     except JqlError as exc:
         raise JiraHttpError(400, str(exc)) from None
     predicate = compiled.predicate
     found = [pn for pn in compiled.candidates() if predicate is None or predicate(*pn)]
     if query.order_by or compiled.keys is None:
         found.sort(key=compiled.sort_key)
-    if len(sim.search_cache) >= _CACHE_SIZE:
-        sim.search_cache.clear()
-    sim.search_cache[cache_key] = found
+    if len(state.search_cache) >= _CACHE_SIZE:
+        state.search_cache.clear()
+    # currentUser() makes a result depend on the caller: such queries are not cached.
+    if not compiler.uses_current_user:
+        state.search_cache[cache_key] = (found, compiler.used)
     return found
 
 

@@ -49,7 +49,7 @@ def close(sim: Any, sprint: Sprint) -> dict[str, Any]:
                 continue
             if STATUSES[issue_store.value(state, project, n, "status")].category != "done":
                 state.overrides.setdefault(project.id_base + n, {})[SPRINT] = None
-        state.generation += 1
+        issue_store.invalidate(state, {SPRINT})
     return {"webhookEvent": "sprint_closed", "sprint": sprint_json(sim, sprint)}
 
 
@@ -82,6 +82,7 @@ def _update(sim: Any, request: Request) -> Response:
             ):
                 raise JiraHttpError(400, "Another sprint is already active on this board.")
             sprint.state, sprint.start, sprint.end = "active", start, end
+            issue_store.invalidate(state, {SPRINT})  # futureSprints() changed
             events.append(("sprint_started", {"sprint": sprint_json(sim, sprint)}))
         elif target == "closed" and sprint.state != "closed":
             events.append(("sprint_closed", close(sim, sprint)))

@@ -70,7 +70,7 @@ class Status:
     editable: bool  # the workflow step's `jira.issue.editable` property
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: search results are (project, n) pairs in sets
 class Project:
     id: int
     key: str
@@ -156,7 +156,8 @@ class SimState:
     next_card_item: int = 1
     next_webhook: int = 1
     next_changelog: int = 10000
-    generation: int = 0  # bumped on every issue write; keys the search sort cache
+    # search results by (jql, validate) -> (matches, field ids the query reads); see search.py
+    search_cache: dict[tuple[str, bool], tuple[list, set[str]]] = field(default_factory=dict)
 
     @property
     def major(self) -> int:
