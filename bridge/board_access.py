@@ -8,7 +8,9 @@ from typing import Any
 
 from bridge.errors import ConflictError, NotFoundError
 from bridge.extensions import resources
+from worker.jobs import schedule as schedule_jobs
 from worker.model import Board
+from worker.services import schedules
 from worker.store import BoardNotFoundError
 
 JOB_TIMEOUT_S = 900
@@ -49,10 +51,28 @@ def require_inactive(board: Board, what: str) -> None:
 
 
 def board_view(board: Board) -> dict[str, Any]:
-    """A board read: its keys plus active, schedule, options, preflight and last_run."""
+    """A board read: its keys plus active, schedule, options, preflight, last_run, next_run."""
     data = board.to_dict()
     data["last_run"] = resources().runs.latest(board.id)
+    planned = schedules.scheduled_jobs(resources().redis, board.id).values()
+    data["next_run"] = min(planned).isoformat() if planned else None
     return data
+
+
+def replan(board_id: str) -> None:
+    """After a schedule, activation or deletion change: bring the planned runs in line.
+
+    Custom slots are planned from Redis alone; sprint ends need the active sprints from Jira,
+    which a job reads (the bridge does not call Jira in a request).
+    """
+    res = resources()
+    schedules.plan_board(res.redis, board_id)
+    try:
+        board = res.boards.get(board_id)
+    except BoardNotFoundError:
+        return
+    if board.active and board.schedule.mode == "sprint_end" and res.settings.jira.base_url:
+        enqueue_setup(schedule_jobs.plan_board_sprints, board)
 
 
 def enqueue_setup(function: Callable[[str], Any], board: Board) -> str:

@@ -19,6 +19,7 @@ from bridge.board_access import (
     change_board,
     enqueue_setup,
     load_board,
+    replan,
     require_inactive,
 )
 from bridge.board_fields import build_fields
@@ -126,11 +127,14 @@ def activate(board_id: str) -> ResponseReturnValue:
             raise refusal
         return dataclasses.replace(board, active=True)
 
-    return jsonify(board_view(change_board(board_id, change)))
+    board = change_board(board_id, change)
+    replan(board_id)
+    return jsonify(board_view(board))
 
 
 @bp.post("/api/boards/<board_id>/deactivate")
 @require_admin
 def deactivate(board_id: str) -> ResponseReturnValue:
     board = change_board(board_id, lambda b: dataclasses.replace(b, active=False))
+    replan(board_id)
     return jsonify(board_view(board))

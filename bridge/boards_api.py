@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 
 from bridge import board_setup_api, schedule_api
 from bridge.auth import require_admin
-from bridge.board_access import board_view, change_board, load_board, require_inactive
+from bridge.board_access import board_view, change_board, load_board, replan, require_inactive
 from bridge.board_fields import check_board, default_fields, follow_mark
 from bridge.errors import ConflictError
 from bridge.extensions import resources
@@ -118,4 +118,5 @@ def delete_board(board_id: str) -> ResponseReturnValue:
     res.boards.delete(board_id)
     res.scores.delete_board(board_id)
     res.runs.delete_board(board_id)
+    replan(board_id)  # drops its planned runs
     return "", 204

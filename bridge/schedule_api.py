@@ -13,7 +13,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from bridge.auth import require_admin
-from bridge.board_access import board_view, change_board, load_board
+from bridge.board_access import board_view, change_board, load_board, replan
 from bridge.errors import ValidationError
 from bridge.extensions import resources
 from bridge.validation import json_body, validate
@@ -57,7 +57,9 @@ def _set(schedule: Schedule) -> Any:
 def put_schedule(board_id: str) -> ResponseReturnValue:
     load_board(board_id)
     schedule = parse_schedule(json_body())
-    return jsonify(board_view(change_board(board_id, _set(schedule))))
+    board = change_board(board_id, _set(schedule))
+    replan(board_id)
+    return jsonify(board_view(board))
 
 
 @bp.post("/api/boards/<board_id>/schedule/copy")
@@ -74,6 +76,7 @@ def copy_schedule(board_id: str) -> ResponseReturnValue:
         try:
             before = boards.get(target).schedule
             boards.update(target, _set(source.schedule))
+            replan(target)
         except BoardNotFoundError:
             results.append({"board": target, "status": "not_found", "message": "no such board"})
             continue

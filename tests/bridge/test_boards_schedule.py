@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
-from tests.bridge.boards_support import Api, stored
+from tests.bridge.boards_support import Api, set_board, stored
 
 MONDAY = {"mode": "custom", "weekday": "monday", "time": "09:30", "timezone": "Europe/Berlin"}
 
@@ -44,3 +47,16 @@ def test_copy_reports_each_board(api, redis):
     ]
     assert stored(redis, "ops")["schedule"] == MONDAY
     assert not redis.exists("syncback:board:gone")
+
+
+def test_active_board_gets_its_next_custom_run_planned(api, redis):
+    set_board(redis, "shop", active=True)
+    body = api.call("PUT", "/api/boards/shop/schedule", MONDAY).get_json()
+    assert body["next_run"] is not None
+    planned = datetime.fromisoformat(body["next_run"]).astimezone(ZoneInfo("Europe/Berlin"))
+    assert (planned.strftime("%A %H:%M")) == "Monday 09:30"
+    copied = api.call("POST", "/api/boards/shop/schedule/copy", {"to": ["ops"]})
+    assert copied.status_code == 200
+    assert api.call("GET", "/api/boards/ops").get_json()["next_run"] is None  # ops is inactive
+    off = api.call("POST", "/api/boards/shop/deactivate").get_json()
+    assert off["next_run"] is None
