@@ -84,3 +84,15 @@ def jira(jira_sim: SimServer) -> SimServer:
     """The session simulator reset to the demo dataset: zero latency, no limits, no failures."""
     jira_sim.reset(dataset="demo")
     return jira_sim
+
+
+@pytest.fixture
+def worker(app_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """A real `syncback worker` process on the test's Redis (and Jira, if app_env has one)."""
+    from tests.harness.worker_process import WorkerProcess
+
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {"SYNCBACK_RUN_LEASE_S": "3", **app_env}
+    proc = WorkerProcess(env, log=log).start()
+    yield proc
+    proc.stop()

@@ -14,6 +14,7 @@ def make_board(
     active: bool = True,
     options: Options | None = None,
     project_keys: tuple[str, ...] = ("SHOP",),
+    jql_extra: str | None = None,
 ) -> Board:
     return Board(
         id=board_id,
@@ -21,6 +22,7 @@ def make_board(
         emoji="🚀",
         jira_board_id=1,
         project_keys=project_keys,
+        jql=jql_extra,
         fields=fields
         if fields is not None
         else (
@@ -31,3 +33,28 @@ def make_board(
         active=active,
         options=options or Options(),
     )
+
+
+def wait_run(client, headers: dict[str, str], run_id: str, timeout: float = 90.0) -> dict:
+    """Poll GET /api/syncs/<id> until the run has finished; returns its read."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        run = client.get(f"/api/syncs/{run_id}", headers=headers).json
+        if run["state"] in ("succeeded", "partial", "failed"):
+            return run
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"run {run_id} still {run['state']} after {timeout}s: {run}")
+        time.sleep(0.1)
+
+
+def start_sync(client, headers: dict[str, str], board_id: str = "shop", **body) -> dict:
+    r = client.post(f"/api/boards/{board_id}/syncs", json=body, headers=headers)
+    assert r.status_code == 202, r.json
+    return r.json
+
+
+def put_scores(client, headers: dict[str, str], items: list[dict], board_id: str = "shop") -> None:
+    r = client.put(f"/api/boards/{board_id}/scores", json={"scores": items}, headers=headers)
+    assert r.status_code == 200, r.json
