@@ -201,6 +201,11 @@ class Parser:
         return Value(token.text)
 
     def value_list(self) -> list[Value]:
+        if self.peek().kind == "word":  # `sprint in openSprints()`
+            value = self.value()
+            if value.function:
+                return [value]
+            raise JqlError(_error(f"Expecting '(' but got '{value.text}'", self.peek().pos))
         opening = self.next()
         if opening.text != "(":
             raise JqlError(_error(f"Expecting '(' but got '{opening.text}'", opening.pos))
