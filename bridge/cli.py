@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default=None, help=LOG_LEVEL_HELP)
     p.set_defaults(func=_worker)
 
+    from bridge import register_webhooks
+
+    register_webhooks.add_command(sub)
     from bridge import admin_commands
 
     admin_commands.add_commands(sub)

@@ -8,8 +8,11 @@ and do the work, because DC 10 delivers asynchronously: late, twice, or out of o
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from redis import Redis
@@ -27,18 +30,41 @@ class JobCall:
     args: tuple[Any, ...] = ()
 
 
+SYNCED_FIELDS_TTL_S = 5.0
+"""How long a bridge process reuses the set of synced field names: issue_updated is by far the
+most frequent event, and re-reading every board for each one halves intake throughput. A field
+mapped seconds ago may miss a hand-edit notice; the next sync restores the value regardless."""
+
+_synced_cache: weakref.WeakKeyDictionary[Redis, tuple[float, set[str]]] = (
+    weakref.WeakKeyDictionary()
+)  # per Redis client, i.e. per app
+_synced_lock = threading.Lock()
+
+
 @dataclass
 class EventContext:
-    """What a handler may look at: the Redis the bridge uses (read-only, lazily)."""
+    """What a handler may look at: the Redis the bridge uses (read-only)."""
 
     redis: Redis
-    _synced: set[str] | None = field(default=None, repr=False)
 
     def synced_fields(self) -> set[str]:
-        """Names and ids of every mapped sync field of every board."""
-        if self._synced is None:
-            self._synced = synced_field_keys(BoardStore(self.redis).list())
-        return self._synced
+        """Names and ids of every mapped sync field of every board (cached per process)."""
+        key = self.redis
+        now = time.monotonic()
+        with _synced_lock:
+            cached = _synced_cache.get(key)
+        if cached and now - cached[0] < SYNCED_FIELDS_TTL_S:
+            return cached[1]
+        fields = synced_field_keys(BoardStore(self.redis).list())
+        with _synced_lock:
+            _synced_cache[key] = (now, fields)
+        return fields
+
+
+def clear_cache() -> None:
+    """Forget cached board data (tests change boards between deliveries)."""
+    with _synced_lock:
+        _synced_cache.clear()
 
 
 @dataclass(frozen=True)

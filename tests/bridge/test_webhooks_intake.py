@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from redis import Redis
 
-from bridge import create_app
+from bridge import create_app, webhook_counts
 from tests.bridge.webhook_support import URL, body, payload, queued, sign
 from tests.conftest import base_env
 from tests.harness.processes import free_port
@@ -177,18 +177,24 @@ def test_redis_down_is_503(redis_url: str, redis: Redis) -> None:
     assert queued(redis) == []
 
 
-def test_deliveries_are_logged_for_the_panel(client: FlaskClient, redis: Redis) -> None:
-    from worker.services.webhook_events import recent_deliveries
+def test_deliveries_are_counted_by_event_and_outcome(client: FlaskClient, redis: Redis) -> None:
+    from worker import telemetry
 
+    webhook_counts.flush()  # counts of earlier tests' apps, not ours
+    redis.flushall()
     client.post(URL, data=body(payload("sprint_closed")))
     client.post(URL, data=body(payload("sprint_closed")))
     client.post(URL, data=b"nope")
-    outcomes = [(d["event"], d["outcome"]) for d in recent_deliveries(redis)]
-    assert outcomes == [
-        ("other", "invalid"),
-        ("sprint_closed", "duplicate"),
-        ("sprint_closed", "enqueued"),
-    ]
+    client.post("/webhooks/jira/wrong", data=body(payload("sprint_closed")))
+    webhook_counts.flush()
+    samples = dict(telemetry.counters(redis))["webhook_events"]
+    counted = {(s.labels["event"], s.labels["outcome"]): s.value for s in samples}
+    assert counted == {
+        ("sprint_closed", "enqueued"): 1,
+        ("sprint_closed", "duplicate"): 1,
+        ("other", "invalid"): 1,
+        ("other", "unauthorized"): 1,
+    }
 
 
 json_values = st.recursive(

@@ -1,8 +1,8 @@
 """What webhook jobs do besides scheduling: drop a deleted issue's scores, notice hand edits of
 synced fields, re-check a board's configuration for drift; plus the delivery log the panel shows.
 
-Panel reads: `recent_deliveries(redis)`, `manual_edits(redis, board_id)`, `board_drift(redis,
-board_id)`.
+Panel reads: `manual_edits(redis, board_id)`, `board_drift(redis, board_id)`; deliveries are
+counted in the `webhook_events` metric [event, outcome] (worker/telemetry.py).
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from redis import Redis
-from redis.exceptions import RedisError
 
 from worker import telemetry
 from worker.jira import JiraClient
@@ -25,8 +24,6 @@ from worker.store import BoardStore, ScoreStore
 
 log = logging.getLogger(__name__)
 
-RECENT_KEY = f"{KEY_PREFIX}:webhooks:recent"
-RECENT_LIMIT = 100
 EDITS_LIMIT = 200
 SELF_KEY = f"{KEY_PREFIX}:jira:self"
 SELF_TTL_S = 3600
@@ -50,22 +47,10 @@ def now_iso() -> str:
 # -- deliveries ------------------------------------------------------------------------------
 
 
-def record_delivery(redis: Redis, event: str, outcome: str) -> None:
-    """Count one delivery and keep it in the recent list; a Redis error is logged, not raised."""
-    entry = json.dumps({"at": now_iso(), "event": event, "outcome": outcome})
-    try:
-        with redis.pipeline(transaction=False) as pipe:
-            pipe.lpush(RECENT_KEY, entry)
-            pipe.ltrim(RECENT_KEY, 0, RECENT_LIMIT - 1)
-            pipe.execute()
-    except RedisError as exc:
-        log.warning("webhook.record_lost", extra={"error": str(exc)})
-        return
-    telemetry.record(redis, "webhook_events", {"event": event, "outcome": outcome})
-
-
-def recent_deliveries(redis: Redis, limit: int = RECENT_LIMIT) -> list[dict[str, Any]]:
-    return [json.loads(e) for e in redis.lrange(RECENT_KEY, 0, limit - 1)]
+def record_deliveries(redis: Redis, counts: Mapping[tuple[str, str], int]) -> None:
+    """Add delivery counts by (event, outcome) to the `webhook_events` metric; never raises."""
+    for (event, outcome), amount in counts.items():
+        telemetry.record(redis, "webhook_events", {"event": event, "outcome": outcome}, amount)
 
 
 # -- synced fields and hand edits --------------------------------------------------------------
