@@ -129,3 +129,15 @@ def test_setup_flow_through_the_api(api, jira, worker):
     # Deactivate: the field list opens again.
     api.call("POST", "/api/boards/shop/deactivate")
     assert api.call("PUT", "/api/boards/shop/fields", {"fields": fields[:1]}).status_code == 200
+
+
+def test_board_routes_never_call_jira_in_the_request(api, jira):
+    before = jira.stats()["total"]
+    api.create()
+    api.call("PUT", "/api/boards/shop/fields", {"fields": [{"source": "score"}]})
+    api.call("PATCH", "/api/boards/shop", {"name": "Renamed"})
+    api.call("PUT", "/api/boards/shop/schedule", MONDAY)
+    assert api.call("POST", "/api/boards/shop/activate").status_code == 422
+    assert api.call("POST", "/api/boards/shop/refresh").status_code == 202  # queued, not run
+    api.call("GET", "/api/boards")
+    assert jira.stats()["total"] == before

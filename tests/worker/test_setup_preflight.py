@@ -88,3 +88,25 @@ def test_unknown_project_and_board_are_problems_not_crashes(jira):
     report = run_preflight(client_for(jira), board)
     codes = {p["code"] for p in report["problems"]}
     assert {"board_missing", "scope_invalid"} <= codes
+
+
+def test_sampling_cost_follows_issue_types_not_backlog_size(jira, redis, boards):
+    jira.reset(dataset="demo", issues=3000)
+    board = created_board(jira, redis, boards)
+    before = jira.stats()["requests"].get("POST /rest/api/2/search", 0)
+    report = run_preflight(client_for(jira), board)
+    searches = jira.stats()["requests"].get("POST /rest/api/2/search", 0) - before
+    assert report["ok"] is True, report["problems"]
+    assert len(report["checked"]) == 3
+    assert searches <= 4  # three issue types, then one empty answer
+
+
+def test_closed_issues_are_a_warning_not_a_refusal(jira, redis, boards):
+    board = created_board(jira, redis, boards)
+    board = dataclasses.replace(board, jql="status = Closed")
+    report = run_preflight(client_for(jira), board)
+    assert report["ok"] is True
+    [warning] = report["warnings"][-1:]
+    assert warning["code"] == "not_editable"
+    assert warning["issue_type"] == "Bug"
+    assert "could not be checked" in warning["message"]

@@ -19,6 +19,9 @@ from worker.model import Board, SyncField
 from worker.services.field_types import TYPE_LABELS, describe, field_kind, summary
 
 SCAN_FIELDS = ["project", "issuetype", "status"]
+SAMPLE_PAGE = 50
+MAX_TYPE_QUERIES = 50
+"""At most this many sample queries per project (Jira instances rarely have 50 issue types)."""
 
 
 def fingerprint(board: Board) -> str:
@@ -68,22 +71,41 @@ def check_fields(
     return writable, problems
 
 
+def _consider(picked: dict[tuple[str, str], dict[str, Any]], issue: dict[str, Any]) -> str:
+    """Keep the issue as its (project, type)'s sample if none yet, or it is not done; its type."""
+    fields = issue.get("fields") or {}
+    project = (fields.get("project") or {}).get("key") or issue["key"].split("-")[0]
+    kind = (fields.get("issuetype") or {}).get("name", "?")
+    status = fields.get("status") or {}
+    done = (status.get("statusCategory") or {}).get("key") == "done"
+    current = picked.get((project, kind))
+    if current is None or (current["done"] and not done):
+        picked[(project, kind)] = {"key": issue["key"], "done": done, "status": status.get("name")}
+    return kind
+
+
 def sample_issues(jira: JiraClient, board: Board) -> dict[tuple[str, str], dict[str, Any]]:
-    """One issue per (project key, issue type name) in scope, preferring issues not done."""
+    """One issue per (project key, issue type name) in scope, preferring issues not done.
+
+    Bounded whatever the backlog's size: per project, small pages that each exclude the issue
+    types already seen (`issuetype not in (...)`), so the number of calls follows the number
+    of issue types, not of issues.
+    """
     picked: dict[tuple[str, str], dict[str, Any]] = {}
-    for issue in jira.search_all(board.scope_jql(), SCAN_FIELDS):
-        fields = issue.get("fields") or {}
-        project = (fields.get("project") or {}).get("key") or issue["key"].split("-")[0]
-        kind = (fields.get("issuetype") or {}).get("name", "?")
-        status = fields.get("status") or {}
-        done = (status.get("statusCategory") or {}).get("key") == "done"
-        current = picked.get((project, kind))
-        if current is None or (current["done"] and not done):
-            picked[(project, kind)] = {
-                "key": issue["key"],
-                "done": done,
-                "status": status.get("name"),
-            }
+    for key in board.project_keys:
+        seen: set[str] = set()
+        for _ in range(MAX_TYPE_QUERIES):
+            clauses = [f"project = {key}"]
+            if board.jql:
+                clauses.append(f"({board.jql})")
+            if seen:
+                names = ", ".join(json.dumps(n) for n in sorted(seen))
+                clauses.append(f"issuetype not in ({names})")
+            page = jira.search(" AND ".join(clauses), SCAN_FIELDS, max_results=SAMPLE_PAGE)
+            issues = page.get("issues") or []
+            if not issues:
+                break
+            seen.update(_consider(picked, issue) for issue in issues)
     return dict(sorted(picked.items()))
 
 
