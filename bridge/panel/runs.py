@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from bridge.extensions import resources
 from bridge.panel import bp, views
 from bridge.panel.guard import admin_page
+from worker import scoring
 from worker.store import BoardNotFoundError, RunNotFoundError
 
 HISTORY_PAGE = 50
@@ -38,6 +39,9 @@ def run(run_id: str) -> ResponseReturnValue:
         record = res.runs.get(run_id)
     except RunNotFoundError:
         return render_template("panel/not_found.html", what=f"sync run {run_id!r}"), 404
+    # Writes finish in any order; people read them by issue (SHOP-2 before SHOP-10).
+    record["changes"].sort(key=lambda c: (scoring.natural_key(c["issue"]), c["field"]))
+    record["errors"].sort(key=lambda e: (scoring.natural_key(e.get("issue") or ""), e["code"]))
     try:
         b = res.boards.get(record["board"])
     except BoardNotFoundError:

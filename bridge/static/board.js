@@ -249,7 +249,8 @@
     setStatus("revert-status", "busy", "Starting the revert…");
     try {
       const answer = await api("POST", `/api/syncs/${encodeURIComponent(button.dataset.run)}/revert`);
-      await watchRun(answer.run_id, "revert-status", null);
+      // The revert is a run of its own: its page follows the progress and shows the outcome.
+      location.assign(`/admin/runs/${encodeURIComponent(answer.run_id)}`);
     } catch (err) {
       showError("revert-status", err);
       busy(button, false);
@@ -270,26 +271,40 @@
       ? `${what} ${run.state}: ${plural(run.changes.length, "change")} would be written (${c.in_scope} in scope). Nothing was written.`
       : `${what} ${run.state}: ${c.written} written, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed.`;
     const kind = run.state === "succeeded" ? "ok" : "error";
-    if (statusId) setStatus(statusId, kind, summary, run.errors.slice(0, 5).map((e) => ({ message: `${e.issue || ""} ${e.message}`.trim() })), el("span", {}, " ", link));
+    await refreshSections(); // first: the status and the progress bar may sit in a refreshed part
+    renderProgress(run);
+    const errors = run.errors.slice(0, 5).map((e) => ({ message: `${e.issue || ""} ${e.message}`.trim() }));
+    const onRunPage = Boolean(document.getElementById("run-page"));
+    if (statusId) setStatus(statusId, kind, summary, errors, onRunPage ? null : el("span", {}, " ", link));
     if (resultId) renderRunResult(resultId, run);
-    await refreshSections();
     return run;
   }
 
+  // The changes of a finished run: a preview shows them; a sync folds them away.
+  const SHOWN_CHANGES = 20;
   function renderRunResult(id, run) {
     const box = document.getElementById(id);
     if (!box) return;
-    const shown = run.changes.slice(0, 50);
+    const names = Object.fromEntries(currentFields().filter((f) => f.tracker_field).map((f) => [f.tracker_field, f.name]));
+    const shown = run.changes.slice(0, SHOWN_CHANGES);
     const show = (v) => (v === null || v === undefined || v === "" ? el("span", { class: "empty-value", text: "empty" }) : el("code", { text: String(v) }));
-    box.replaceChildren(
-      el("h3", { text: run.dry_run ? "Changes a sync would make" : "Changes written" }),
-      shown.length
-        ? el("table", { class: "data-table changes", id: `changes-${run.id}` },
-            el("thead", {}, el("tr", {}, ["Issue", "Field", "Old", "", "New"].map((h) => el("th", { scope: "col", text: h })))),
-            el("tbody", {}, shown.map((c) => el("tr", {}, el("td", { text: c.issue }), el("td", { text: c.field_name || c.field }), el("td", {}, show(c.old)), el("td", { "aria-hidden": "true", text: "→" }), el("td", {}, show(c.new))))))
-        : el("p", { class: "muted", text: "No changes: Jira already holds the desired values." }),
-      run.changes.length > shown.length ? el("p", {}, `…and ${run.changes.length - shown.length} more. `, el("a", { href: `/admin/runs/${run.id}` }, "See them all")) : null,
-    );
+    const title = run.dry_run ? `Changes a sync would make (${run.changes.length})` : `Changes written (${run.changes.length})`;
+    const table = shown.length
+      ? el("table", { class: "data-table changes", id: `changes-${run.id}` },
+          el("caption", { class: "visually-hidden", text: title }),
+          el("thead", {}, el("tr", {}, ["Issue", "Field", "Old", "", "New"].map((h) => el("th", { scope: "col", text: h })))),
+          el("tbody", {}, shown.map((c) => el("tr", { "data-issue": c.issue, "data-field": c.field },
+            el("td", { text: c.issue }), el("td", { text: names[c.field] || c.field }), el("td", {}, show(c.old)),
+            el("td", { "aria-hidden": "true", text: "→" }), el("td", {}, show(c.new))))))
+      : el("p", { class: "muted", text: "No changes: Jira already holds the desired values." });
+    const more = run.changes.length > shown.length
+      ? el("p", {}, `…and ${run.changes.length - shown.length} more. `, el("a", { href: `/admin/runs/${run.id}` }, "See every change"))
+      : null;
+    if (run.dry_run || !shown.length) {
+      box.replaceChildren(el("h3", { text: title }), table, more);
+    } else {
+      box.replaceChildren(el("details", { class: "run-changes" }, el("summary", { text: title }), table, more));
+    }
   }
 
   // A run already in progress when the page loads (board page or run page): follow it.
@@ -297,7 +312,7 @@
     const watched = document.querySelector("[data-watch-run]");
     if (!watched) return;
     const onBoard = Boolean(document.getElementById("sync-status"));
-    watchRun(watched.dataset.watchRun, onBoard ? "sync-status" : null, onBoard ? "sync-result" : null).catch((err) =>
+    watchRun(watched.dataset.watchRun, onBoard ? "sync-status" : "run-status", onBoard ? "sync-result" : null).catch((err) =>
       console.error(err),
     );
   });
