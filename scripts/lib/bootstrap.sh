@@ -38,7 +38,8 @@ ensure_python_env() {
         say "creating virtualenv in .venv"
         python3 -m venv "$VENV" || { apt_install python3-venv; python3 -m venv "$VENV"; }
     fi
-    if [ ! -f "$stamp" ] || ! grep -qx "$want" "$stamp"; then
+    # An install with the test extra also serves a plain one (scripts/run after scripts/test).
+    if [ ! -f "$stamp" ] || ! { grep -qx "$want" "$stamp" || { [ -z "$extras" ] && grep -qx "${want}test" "$stamp"; }; }; then
         say "installing Python packages ($spec)"
         "$VENV/bin/python" -m pip install -q --upgrade pip >&2
         "$VENV/bin/python" -m pip install -q -e "$spec" >&2
