@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
 
 from bridge.auth import csrf, session_user
 from bridge.extensions import resources
@@ -120,8 +121,15 @@ def login_form() -> ResponseReturnValue:
 
 @bp.post("/admin/login")
 def login() -> ResponseReturnValue:
-    csrf.protect()
     form = request.form
+    try:
+        csrf.protect()
+    except CSRFError:
+        # A page left open too long, or a cross-site post: show the form again, check nothing.
+        values = {"next": safe_next(form.get("next")), "username": "", "method": "password"}
+        return _form(
+            400, "The login form expired or did not come from this page; try again.", **values
+        )
     method = "token" if form.get("method") == "token" else "password"
     username = form.get("username", "").strip()
     secret = form.get("password", "")
