@@ -18,6 +18,7 @@ from redis import Redis
 
 from worker.jira import JiraClient, JiraError, JiraNotFoundError
 from worker.model import Board, SyncField
+from worker.settings import KEY_PREFIX
 from worker.store import BoardStore
 
 CARD_LIMIT = 3
@@ -128,8 +129,18 @@ def _store(boards: BoardStore, board_id: str, report: dict[str, Any]) -> None:
     boards.update(board_id, lambda b: dataclasses.replace(b, board_config=report))
 
 
+def lock_key(board_id: str) -> str:
+    """One board-configuration job per board at a time: two could add a card field twice."""
+    return f"{KEY_PREFIX}:lock:board-config:{board_id}"
+
+
 def apply_board_config(redis: Redis, jira: JiraClient, board_id: str) -> dict[str, Any]:
     """Card layout and optional sort; stores and returns the report (with its undo memory)."""
+    with redis.lock(lock_key(board_id), timeout=600, blocking_timeout=600):
+        return _apply(redis, jira, board_id)
+
+
+def _apply(redis: Redis, jira: JiraClient, board_id: str) -> dict[str, Any]:
     boards = BoardStore(redis)
     board = boards.get(board_id)
     previous = board.board_config or {}
@@ -149,6 +160,11 @@ def apply_board_config(redis: Redis, jira: JiraClient, board_id: str) -> dict[st
 
 def revert_board_config(redis: Redis, jira: JiraClient, board_id: str) -> dict[str, Any]:
     """Remove the card fields we added and restore the filter order we replaced."""
+    with redis.lock(lock_key(board_id), timeout=600, blocking_timeout=600):
+        return _revert(redis, jira, board_id)
+
+
+def _revert(redis: Redis, jira: JiraClient, board_id: str) -> dict[str, Any]:
     boards = BoardStore(redis)
     board = boards.get(board_id)
     undo = (board.board_config or {}).get("undo") or {"card_items": [], "filter": None}
