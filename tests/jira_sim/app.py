@@ -93,6 +93,8 @@ class Sim:
         return response
 
     def _guarded(self, request: Request, route: Any) -> Response:
+        if _xsrf_blocked(request):
+            return Response(403, b"XSRF check failed", {}, "text/plain;charset=UTF-8")
         faults = self.faults
         limit_headers: dict[str, str] = {}
         if faults.limiter is not None:
@@ -109,3 +111,16 @@ class Sim:
         response = route.handler(self, request)
         response.headers.update(limit_headers)
         return response
+
+
+# The Atlassian REST framework refuses state changes sent with a "simple" content type (what an
+# HTML form could send) unless `X-Atlassian-Token: no-check` is present (reference §7).
+_SIMPLE_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
+
+
+def _xsrf_blocked(request: Request) -> bool:
+    if request.method not in ("POST", "PUT", "DELETE"):
+        return False
+    media = (request.header("content-type") or "").split(";")[0].strip().lower()
+    token = (request.header("x-atlassian-token") or "").lower()
+    return media in _SIMPLE_TYPES and token not in ("no-check", "nocheck")

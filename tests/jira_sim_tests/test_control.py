@@ -138,3 +138,16 @@ def test_bad_reset_is_400(jira: SimServer, body: dict) -> None:
 def test_close_unknown_or_future_sprint(jira: SimServer) -> None:
     assert requests.post(jira.url + "/_sim/sprints/9/close", timeout=5).status_code == 404
     assert requests.post(jira.url + "/_sim/sprints/2/close", timeout=5).status_code == 400
+
+
+def test_form_encoded_writes_fail_the_xsrf_check(jira: SimServer, admin: Call) -> None:
+    path = "/rest/api/2/issue/SHOP-1"
+    form = admin("PUT", path, data="fields=x", headers={"Content-Type": "text/plain"})
+    assert form.status_code == 403 and form.text == "XSRF check failed"
+    allowed = admin(
+        "PUT",
+        path,
+        data='{"fields": {"customfield_10100": 1}}',
+        headers={"Content-Type": "text/plain", "X-Atlassian-Token": "no-check"},
+    )
+    assert allowed.status_code == 204
