@@ -5,7 +5,8 @@ Starts its own redis-server, simulator (`--issues N`) and `syncback worker`; sco
 others are streamed and skipped), runs a sync through `request_sync`, and reports:
 
 - wall_s: the run's own time (started_at -> finished_at); ideal_s: (search pages + changed
-  writes / concurrency) x latency, the floor at that latency and concurrency;
+  writes / concurrency) x latency, the floor at that latency and concurrency (with a rate limit,
+  at least (requests - burst) / rate);
   efficiency = ideal_s / wall_s;
 - baseline_per_issue_s: a plain sequential loop of `PUT /issue` (one requests.Session), timed on
   `--baseline-issues` issues in the same run; speedup_vs_baseline = per_issue x in_scope / wall_s;
@@ -80,11 +81,11 @@ def editable(n: int) -> bool:
 
 def scored_numbers(issues: int, fraction: float) -> list[int]:
     """An evenly spread `fraction` of the editable issue numbers 1..N."""
-    picked = []
+    picked: set[int] = set()
     for i in range(1, issues + 1):
         if math.floor(i * fraction) != math.floor((i - 1) * fraction):
-            picked.append(i if editable(i) else i - 1)  # i-1 is editable when i is not
-    return picked
+            picked.add(i if editable(i) or i == 1 else i - 1)  # i-1 is editable when i is not
+    return sorted(n for n in picked if editable(n))
 
 
 def baseline(sim: SimServer, numbers: list[int]) -> float:
@@ -161,6 +162,9 @@ def main(argv: list[str] | None = None) -> dict:
         pages = max(1, math.ceil(args.issues / 1000))
         writes = run["counts"]["written"]
         ideal = (pages + math.ceil(writes / args.concurrency)) * args.latency_ms / 1000
+        if args.rate_limit:  # the limit is a floor too: what the bucket does not cover, paced
+            burst = args.burst or int(2 * args.rate_limit)
+            ideal = max(ideal, (pages + writes - burst) / args.rate_limit)
         out = {
             "issues": args.issues,
             "changed": len(numbers),

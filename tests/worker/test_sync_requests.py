@@ -116,3 +116,13 @@ def test_revert_request_makes_a_revert_run(redis) -> None:
     rev = request_revert(redis, original.run_id)
     run = RunStore(redis).get(rev.run_id)
     assert run["trigger"] == "revert" and run["reverts"] == original.run_id
+
+
+def test_unknown_board_creates_nothing(redis) -> None:
+    import pytest
+
+    from worker.store import BoardNotFoundError
+
+    with pytest.raises(BoardNotFoundError):
+        request_sync(redis, "ghost", "schedule", slot="s1")
+    assert RunStore(redis).history("ghost") == [] and not redis.keys("syncback:sync-slot:*")

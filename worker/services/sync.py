@@ -16,6 +16,7 @@ from typing import Any
 
 from redis import Redis
 
+from worker import telemetry
 from worker.jira import JiraClient
 from worker.model import Board
 from worker.services import revert, run_lock
@@ -58,6 +59,7 @@ def execute(redis: Redis, run_id: str, jira_factory: Callable[[], JiraClient]) -
             return runs.get(run_id, details=False)
         progress = Progress(redis, run_id, None if run["dry_run"] else touched_key(board_id))
         state, message, summary = "succeeded", None, {}
+        started, jira = time.monotonic(), None
         try:
             jira = jira_factory()
             if run["trigger"] == "revert":
@@ -75,7 +77,21 @@ def execute(redis: Redis, run_id: str, jira_factory: Callable[[], JiraClient]) -
         fields["message"] = message or ""
         # "failed" too: a stalled (not dead) worker may have been declared dead meanwhile.
         runs.transition(run_id, ("running", "failed"), **fields)
-    return runs.get(run_id, details=False)
+    final = runs.get(run_id, details=False)
+    _record_metrics(redis, final, jira, time.monotonic() - started)
+    return final
+
+
+def _record_metrics(redis: Redis, run: dict, jira: JiraClient | None, seconds: float) -> None:
+    """The run's outcome for /metrics (names documented in worker.telemetry)."""
+    labels = {"board": run["board"], "trigger": run["trigger"]}
+    telemetry.record(redis, "sync_runs", {**labels, "state": run["state"]})
+    telemetry.observe(redis, "sync_run_duration_seconds", labels, seconds)
+    for outcome in ("written", "unchanged", "skipped", "failed"):
+        amount = run["counts"][outcome]
+        telemetry.record(redis, "sync_issues", {"board": run["board"], "outcome": outcome}, amount)
+    if jira is not None:
+        telemetry.record_jira_stats(redis, jira.stats)
 
 
 def _pages(jira: JiraClient, jql: str, fields: list[str]) -> Iterator[tuple[int, list[dict]]]:

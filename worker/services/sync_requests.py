@@ -19,7 +19,7 @@ from rq.serializers import JSONSerializer
 from worker.connection import get_queue
 from worker.services import run_lock
 from worker.settings import KEY_PREFIX
-from worker.store import RunNotFoundError, RunStore
+from worker.store import BoardNotFoundError, BoardStore, RunNotFoundError, RunStore
 from worker.store.runs import new_run_id, now_iso
 
 JOB_FUNC = "worker.jobs.sync.run_sync"
@@ -81,7 +81,12 @@ def _queued_run(redis: Redis, runs: RunStore, board_id: str, dry_run: bool) -> s
 def request_sync(
     redis: Redis, board_id: str, trigger: str, dry_run: bool = False, slot: str | None = None
 ) -> SyncRequest:
-    """Queue a sync of the board, or join the run already queued for it."""
+    """Queue a sync of the board, or join the run already queued for it.
+
+    Raises BoardNotFoundError for an unknown board (nothing is created then).
+    """
+    if not BoardStore(redis).exists(board_id):
+        raise BoardNotFoundError(board_id)
     runs = RunStore(redis)
     recover_stale(redis, board_id)
     with run_lock.board_mutex(redis, board_id):
