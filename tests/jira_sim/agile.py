@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.jira_sim import issue_store
@@ -186,8 +187,9 @@ def board_issue_page(sim: Any, request: Request, backlog: bool) -> Response:
         board = board_or_404(state, request.params["board"])
         jql = state.filters[board.filter_id].jql
         if extra:
-            head, sep, order = jql.partition(" ORDER BY ")
-            jql = f"({extra}) AND ({head})" + (f" ORDER BY {order}" if sep else "")
+            head, *order = re.split(r"\s+order\s+by\s+", jql, maxsplit=1, flags=re.IGNORECASE)
+            where = f"({extra}) AND ({head})" if head.strip() else extra
+            jql = where + (f" ORDER BY {order[0]}" if order else "")
         found = ordered_matches(sim, jql, request.user.name)
         if backlog:
             open_sprints = {s.id for s in state.sprints.values() if s.state != "closed"}

@@ -88,4 +88,6 @@ def update_filter(sim: Any, request: Request) -> Response:
         except JqlError as exc:
             raise JiraHttpError(400, errors={"jql": str(exc)}) from None
         item.name, item.jql, item.description = name, jql, description or ""
-        return json_response(filter_json(sim, item, request.user))
+        body = filter_json(sim, item, request.user)
+    sim.webhooks.emit("filter_updated", {"filter": body})
+    return json_response(body)

@@ -110,7 +110,8 @@ def edit_issue(sim: Any, request: Request) -> Response:
         if items:
             issue_store.write(state, project, n, changes, issue_store.now_timestamp())
         sim.stats.add("issue_writes")
-        event = _event(sim, request, project, n, items) if items else None
+        wanted_event = items and sim.webhooks.wants("jira:issue_updated")
+        event = _event(sim, request, project, n, items) if wanted_event else None
     if event is not None:
         sim.webhooks.emit("jira:issue_updated", event)
     return no_content()

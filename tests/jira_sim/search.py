@@ -67,6 +67,7 @@ def page(
     size: int | None,
     fields: list[str] | None,
     validate: bool = True,
+    expand: set[str] | None = None,
 ) -> dict[str, Any]:
     """One search page; `maxResults` in the answer is the page size actually used."""
     if start < 0:
@@ -78,13 +79,18 @@ def page(
         wanted = select_fields(state, fields, "*navigable")
         chunk = found[start : start + size]
         issues = [issue_json(state, sim.base_url, p, n, wanted) for p, n in chunk]
-    return {
-        "expand": "schema,names",
-        "startAt": start,
-        "maxResults": size,
-        "total": len(found),
-        "issues": issues,
-    }
+        result = {
+            "expand": "schema,names",
+            "startAt": start,
+            "maxResults": size,
+            "total": len(found),
+            "issues": issues,
+        }
+        if expand and "names" in expand:
+            result["names"] = {f: state.fields[f].name for f in wanted}
+        if expand and "schema" in expand:
+            result["schema"] = {f: dict(state.fields[f].schema) for f in wanted}
+    return result
 
 
 def _validate_flag(raw: Any) -> bool:
@@ -102,6 +108,7 @@ def search_get(sim: Any, request: Request) -> Response:
         request.int_arg("maxResults", DEFAULT_PAGE) if size not in (None, "") else None,
         request.query.get("fields"),
         _validate_flag(request.arg("validateQuery", "true")),
+        {e for spec in request.query.get("expand", []) for e in spec.split(",")},
     )
     return json_response(body)
 
@@ -136,5 +143,6 @@ def search_post(sim: Any, request: Request) -> Response:
         body.get("maxResults"),
         [",".join(fields)] if fields else None,
         _validate_flag(body.get("validateQuery", True)),
+        set(body.get("expand") or []) if isinstance(body.get("expand"), list) else None,
     )
     return json_response(result)

@@ -183,6 +183,10 @@ class Dispatcher:
         self._session = requests.Session()
         self._lock = threading.Lock()
 
+    def wants(self, event: str) -> bool:
+        """Whether any active webhook listens to `event` (skip building unwanted payloads)."""
+        return any(h.active and event in h.events for h in self.sim.state.webhooks.values())
+
     def emit(self, event: str, payload: dict[str, Any]) -> None:
         """Send `payload` to every active webhook subscribed to `event` (call without the lock)."""
         payload = {"timestamp": int(time.time() * 1000), **payload, "webhookEvent": event}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.harness.jira_sim import SimServer
 from tests.jira_sim_tests.conftest import Call
+from tests.jira_sim_tests.webhook_receiver import Receiver
 
 BV = "customfield_10100"
 
@@ -130,3 +131,18 @@ def test_filter_put_by_non_owner_is_refused(dev: Call) -> None:
 
 def test_filter_404(admin: Call) -> None:
     assert admin("GET", "/rest/api/2/filter/5").status_code == 404
+
+
+def test_board_issues_with_extra_jql(admin: Call) -> None:
+    params = {"jql": "issuetype = Bug", "fields": "issuetype"}
+    body = admin("GET", "/rest/agile/1.0/board/1/issue", params=params).json()
+    assert [i["key"] for i in body["issues"]] == [f"SHOP-{n}" for n in (5, 10, 15, 20, 25, 30)]
+
+
+def test_filter_update_delivers_filter_updated(admin: Call, receiver: Receiver) -> None:
+    hook = {"name": "f", "url": receiver.url + "/f", "events": ["filter_updated"]}
+    admin("POST", "/rest/jira-webhook/1.0/webhooks", json=hook)
+    admin("PUT", "/rest/api/2/filter/10001", json={"jql": "project = OPS ORDER BY key DESC"})
+    [delivery] = receiver.wait_for(1)
+    assert delivery.body["webhookEvent"] == "filter_updated"
+    assert delivery.body["filter"]["jql"] == "project = OPS ORDER BY key DESC"

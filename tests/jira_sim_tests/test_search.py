@@ -139,3 +139,10 @@ def test_write_between_pages_is_seen_by_later_sorts(admin: Call) -> None:
     assert keys(search(admin, jql, maxResults=1)) == ["SHOP-1"]
     admin("PUT", "/rest/api/2/issue/SHOP-7", json={"fields": {BV: 50}})
     assert keys(search(admin, jql, maxResults=1)) == ["SHOP-7"]
+
+
+def test_expand_names_and_schema(admin: Call) -> None:
+    body = search(admin, "key = SHOP-1", fields=[BV], expand=["names", "schema"])
+    assert body["names"] == {BV: "Business Value"}
+    assert body["schema"][BV]["type"] == "number"
+    assert "names" not in search(admin, "key = SHOP-1", fields=[BV])
