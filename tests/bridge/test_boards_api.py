@@ -129,3 +129,10 @@ def test_active_board_cannot_be_deleted_or_rescoped(api, redis):
     renamed = api.call("PATCH", "/api/boards/shop", {"name": "Still allowed"})
     assert renamed.status_code == 200
     assert stored(redis, "shop")["project_keys"] == ["SHOP"]
+
+
+def test_renaming_a_criterion_renames_its_default_named_field(api):
+    api.call("PUT", "/api/boards/shop/fields", {"fields": [{"source": "criterion:reach"}]})
+    criteria = [{"id": "reach", "name": "Audience"}, {"id": "effort", "name": "Effort"}]
+    board = api.call("PATCH", "/api/boards/shop", {"criteria": criteria}).get_json()
+    assert board["fields"][0]["name"] == "Audience 🛒 Ducalis"
