@@ -8,6 +8,7 @@ and do the work, because DC 10 delivers asynchronously: late, twice, or out of o
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import weakref
@@ -30,10 +31,11 @@ class JobCall:
     args: tuple[Any, ...] = ()
 
 
-SYNCED_FIELDS_TTL_S = 5.0
+SYNCED_FIELDS_TTL_S = float(os.environ.get("SYNCBACK_WEBHOOK_BOARD_CACHE_S", "5"))
 """How long a bridge process reuses the set of synced field names: issue_updated is by far the
-most frequent event, and re-reading every board for each one halves intake throughput. A field
-mapped seconds ago may miss a hand-edit notice; the next sync restores the value regardless."""
+most frequent event, and re-reading every board for each one costs a fifth of the intake's
+throughput. A field mapped seconds ago may miss a hand-edit notice; the next sync restores the
+value regardless."""
 
 _synced_cache: weakref.WeakKeyDictionary[Redis, tuple[float, set[str]]] = (
     weakref.WeakKeyDictionary()
