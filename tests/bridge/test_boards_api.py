@@ -132,6 +132,7 @@ def test_active_board_cannot_be_deleted_or_rescoped(api, redis):
 
 
 def test_renaming_a_criterion_renames_its_default_named_field(api):
+    api.create()
     api.call("PUT", "/api/boards/shop/fields", {"fields": [{"source": "criterion:reach"}]})
     criteria = [{"id": "reach", "name": "Audience"}, {"id": "effort", "name": "Effort"}]
     board = api.call("PATCH", "/api/boards/shop", {"criteria": criteria}).get_json()
