@@ -50,7 +50,7 @@ class Sim:
 
     def __init__(
         self, dataset_name: str = "demo", issues: int | None = None, version: str = "10.3"
-    ):
+    ) -> None:
         self.lock = threading.RLock()
         self.router = Router(TABLES)
         self.base_url = "http://127.0.0.1"
@@ -108,7 +108,11 @@ class Sim:
         if status is not None:
             self.stats.add("injected_failures")
             raise JiraHttpError(status, f"Injected failure {status}.", headers=limit_headers)
-        response = route.handler(self, request)
+        try:
+            response = route.handler(self, request)
+        except JiraHttpError as exc:
+            exc.headers.update(limit_headers)  # Jira sends the X-RateLimit-* headers on errors too
+            raise
         response.headers.update(limit_headers)
         return response
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.jira_sim.agile import sprint_json, sprint_or_404
 from tests.jira_sim.routing import Routes
 from tests.jira_sim.sprints import close
 from tests.jira_sim.web import JiraHttpError, Request, Response, json_response
@@ -46,8 +47,6 @@ def configure(sim: Any, request: Request) -> Response:
 
 @routes.post("/_sim/sprints/{sprint}/close", auth=False)
 def close_sprint(sim: Any, request: Request) -> Response:
-    from tests.jira_sim.agile import sprint_json, sprint_or_404
-
     with sim.lock:
         sprint = sprint_or_404(sim.state, request.params["sprint"])
         event = close(sim, sprint)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.jira_sim.agile import board_json, board_or_404, configuration_json
+from tests.jira_sim.dataset import STATUSES
 from tests.jira_sim.routing import Routes
 from tests.jira_sim.state import Board, CardItem, SimState
 from tests.jira_sim.web import JiraHttpError, Request, Response, json_response, no_content
@@ -174,6 +175,4 @@ def edit_model(sim: Any, request: Request) -> Response:
 
 
 def _status_name(status_id: str) -> str:
-    from tests.jira_sim.dataset import STATUSES
-
     return STATUSES[status_id].name

@@ -9,6 +9,7 @@ from tests.jira_sim.dataset import STATUSES
 from tests.jira_sim.field_values import ValueError_, apply_update_ops, coerce
 from tests.jira_sim.render import display_string, issue_json, select_fields
 from tests.jira_sim.routing import Routes
+from tests.jira_sim.server_info import user_json
 from tests.jira_sim.state import Project, SimState
 from tests.jira_sim.web import JiraHttpError, Request, Response, json_response, no_content
 
@@ -139,8 +140,6 @@ def _changelog(state: SimState, project: Project, n: int, changes: dict[str, Any
 
 
 def _event(sim: Any, request: Request, project: Project, n: int, items: list) -> dict[str, Any]:
-    from tests.jira_sim.server_info import user_json
-
     state = sim.state
     state.next_changelog += 1
     return {

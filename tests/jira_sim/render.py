@@ -90,10 +90,12 @@ def render_value(state: SimState, base_url: str, field_id: str, raw: Any) -> Any
 def sprint_string(state: SimState, sprint_id: int) -> str:
     """Server's REST v2 renders the Sprint field as the Java toString of the sprint."""
     s = state.sprints[sprint_id]
+    # Java prints nulls as <null> (captures in CognizantOneDevOps/Insights#114, rudiedirkx/jira#52).
+    start, end, done, goal = (v or "<null>" for v in (s.start, s.end, s.complete, s.goal))
     return (
         f"com.atlassian.greenhopper.service.sprint.Sprint@{sprint_id:x}[id={s.id},"
-        f"rapidViewId={s.board_id},state={s.state.upper()},name={s.name},startDate={s.start},"
-        f"endDate={s.end},completeDate={s.complete},sequence={s.id},goal={s.goal}]"
+        f"rapidViewId={s.board_id},state={s.state.upper()},name={s.name},startDate={start},"
+        f"endDate={end},completeDate={done},sequence={s.id},goal={goal}]"
     )
 
 

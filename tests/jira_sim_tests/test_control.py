@@ -151,3 +151,10 @@ def test_form_encoded_writes_fail_the_xsrf_check(jira: SimServer, admin: Call) -
         headers={"Content-Type": "text/plain", "X-Atlassian-Token": "no-check"},
     )
     assert allowed.status_code == 204
+
+
+def test_rate_limit_headers_come_with_error_answers_too(jira: SimServer, admin: Call) -> None:
+    jira.configure(rate_limit={"capacity": 5, "per_second": 1})
+    response = admin("GET", "/rest/api/2/issue/SHOP-999")
+    assert response.status_code == 404
+    assert response.headers["X-RateLimit-Remaining"] == "4"
