@@ -1,8 +1,11 @@
 """`scripts/bench sync`: one sync run against the simulator, measured; prints one JSON object.
 
-Starts its own redis-server, simulator (`--issues N`) and `syncback worker`; scores a fraction
-`--changed` of the issues (spread evenly; Jira starts empty, so exactly those need a write, the
-others are streamed and skipped), runs a sync through `request_sync`, and reports:
+Starts its own redis-server, simulator (`--issues N`) and `syncback worker`. By default
+(`--jira-start prepared`) every editable issue is scored and a first sync at 0 ms latency brings
+Jira to the desired values; then the `--changed` fraction (spread evenly) gets a new score status,
+so exactly those issues need a write while every issue is read and compared. With
+`--jira-start empty` only the changed fraction is scored and Jira starts empty (fast set-up; the
+others are streamed and skipped). The measured sync goes through `request_sync`; it reports:
 
 - wall_s: the run's own time (started_at -> finished_at); ideal_s: (search pages + changed
   writes / concurrency) x latency, the floor at that latency and concurrency (with a rate limit,
@@ -51,6 +54,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--burst", type=int, default=None, help="rate-limit bucket (default 2 x rate)")
     p.add_argument("--baseline-issues", type=int, default=200, help="issues in the PUT loop")
     p.add_argument("--resync", action="store_true", help="also run a second, unchanged sync")
+    p.add_argument(
+        "--jira-start",
+        choices=["prepared", "empty"],
+        default="prepared",
+        help="prepared (default): every issue scored and synced first at 0 ms, then the changed "
+        "fraction's status moves; empty: Jira starts empty, only the changed fraction is scored",
+    )
     p.add_argument("--timeout", type=float, default=3600, help="seconds to wait for a run")
     return p.parse_args(argv)
 
@@ -104,6 +114,25 @@ def baseline(sim: SimServer, numbers: list[int]) -> float:
     return (time.perf_counter() - started) / max(1, len(numbers))
 
 
+def put_scores(redis, numbers: list[int], issues: int, partial: set[int]) -> None:
+    """Distinct scores (so ranks never tie); `partial` ones at 50 %, i.e. "Partially scored"."""
+    store = ScoreStore(redis)
+    for i in range(0, len(numbers), 5000):
+        chunk = numbers[i : i + 5000]
+        store.put(
+            "bench",
+            [
+                Score(
+                    f"SHOP-{n}",
+                    float(issues - n),
+                    percent=50.0 if n in partial else 100.0,
+                    status="Partially scored" if n in partial else "Scored",
+                )
+                for n in chunk
+            ],
+        )
+
+
 def run_once(redis, sim: SimServer, sampler: RssSampler, timeout: float) -> tuple[dict, dict]:
     before = sim.stats()
     req = request_sync(redis, "bench", "manual")
@@ -137,26 +166,32 @@ def main(argv: list[str] | None = None) -> dict:
     try:
         redis = server.client()
         numbers = scored_numbers(args.issues, args.changed)
+        prepared = args.jira_start == "prepared"
+        scored = [n for n in range(1, args.issues + 1) if editable(n)] if prepared else numbers
         BoardStore(redis).create(make_board("bench"))
-        store = ScoreStore(redis)
-        for i in range(0, len(numbers), 5000):
-            chunk = numbers[i : i + 5000]
-            store.put("bench", [Score(f"SHOP-{n}", float(args.issues - n)) for n in chunk])
-        taken = set(numbers)
+        put_scores(redis, scored, args.issues, partial=set())
+        taken = set(scored)
         unscored = [n for n in range(1, args.issues + 1) if n not in taken and editable(n)]
-        sample = (unscored or numbers)[: args.baseline_issues]
+        # The loop writes null where Jira holds null (before any sync), so it changes nothing.
+        sample = (unscored if not prepared else scored)[: args.baseline_issues]
         sim.configure(latency_ms=args.latency_ms)
         per_issue = baseline(sim, sample)
+        env = {**base_env(server.url, sim.url), "SYNCBACK_CONCURRENCY": str(args.concurrency)}
+        worker = WorkerProcess(env, log=tmp / "worker.log").start()
+        sampler = RssSampler(worker)
+        sampler.start()
+        prep = None
+        if prepared:  # Jira at the desired values first, then `changed` issues' status moves
+            sim.configure(latency_ms=0)
+            prep, _ = run_once(redis, sim, sampler, args.timeout)
+            put_scores(redis, numbers, args.issues, partial=set(numbers))
+            sim.configure(latency_ms=args.latency_ms)
         if args.rate_limit:
             burst = args.burst or int(2 * args.rate_limit)
             sim.configure(
                 latency_ms=args.latency_ms,
                 rate_limit={"capacity": burst, "per_second": args.rate_limit},
             )
-        env = {**base_env(server.url, sim.url), "SYNCBACK_CONCURRENCY": str(args.concurrency)}
-        worker = WorkerProcess(env, log=tmp / "worker.log").start()
-        sampler = RssSampler(worker)
-        sampler.start()
         run, delta = run_once(redis, sim, sampler, args.timeout)
         wall = seconds(run)
         pages = max(1, math.ceil(args.issues / 1000))
@@ -179,6 +214,8 @@ def main(argv: list[str] | None = None) -> dict:
             "peak_rss_mb": round(sampler.peak / 2**20, 1),
             "peak_tree_rss_mb": round(sampler.peak_tree / 2**20, 1),
             "state": run["state"],
+            "jira_start": args.jira_start,
+            "prepare_writes": prep["counts"]["written"] if prep else None,
             "counts": run["counts"],
             "latency_ms": args.latency_ms,
             "concurrency": args.concurrency,

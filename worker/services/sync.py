@@ -94,6 +94,12 @@ def _record_metrics(redis: Redis, run: dict, jira: JiraClient | None, seconds: f
         telemetry.record_jira_stats(redis, jira.stats)
 
 
+def search_jql(board: Board) -> str:
+    """The scope, in a fixed order: pages are read while we write, and Jira's default order may
+    involve `updated`, which our own writes change (paging would then skip or repeat issues)."""
+    return f"{board.scope_jql()} ORDER BY key ASC"
+
+
 def _pages(jira: JiraClient, jql: str, fields: list[str]) -> Iterator[tuple[int, list[dict]]]:
     """(total, issues) per search page, the next page fetched while the caller works."""
     box: queue.Queue = queue.Queue(maxsize=1)
@@ -148,7 +154,7 @@ def _sync(redis: Redis, run: dict[str, Any], jira: JiraClient, progress: Progres
     planned = 0
     total_set = False
     try:
-        for total, issues in _pages(jira, board.scope_jql(), plan.ids):
+        for total, issues in _pages(jira, search_jql(board), plan.ids):
             if not total_set:
                 RunStore(redis).set(run["id"], total=total)
                 total_set = True
