@@ -170,3 +170,15 @@ def test_no_secret_is_kept_in_the_cookie_or_redis(client, redis):
     for key in redis.keys("*"):
         if redis.type(key) == b"string":
             assert b"demo-admin-token" not in redis.get(key)
+
+
+def test_unreachable_jira_is_a_503_page(redis_url):
+    from bridge import create_app
+    from tests.harness.processes import free_port
+
+    env = base_env(redis_url, jira_url=f"http://127.0.0.1:{free_port()}")
+    client = create_app({"TESTING": True}, env=env).test_client()
+    response = login(client)
+    assert response.status_code == 503
+    assert "Jira did not answer" in response.get_data(as_text=True)
+    assert session_user(client) is None

@@ -110,3 +110,8 @@ def test_closed_issues_are_a_warning_not_a_refusal(jira, redis, boards):
     assert warning["code"] == "not_editable"
     assert warning["issue_type"] == "Bug"
     assert "could not be checked" in warning["message"]
+
+
+def test_a_board_without_fields_cannot_pass(jira):
+    report = run_preflight(client_for(jira), shop_board(fields=()))
+    assert [p["code"] for p in report["problems"]] == ["no_fields"]

@@ -10,11 +10,12 @@ import dataclasses
 from typing import Any
 
 from worker import runtime
+from worker.jira import JiraClient
 from worker.services import board_config, fields_setup
 from worker.services.preflight import run_preflight
 
 
-def _refresh(rt: runtime.Runtime, jira: Any, board_id: str) -> dict[str, Any]:
+def _refresh(rt: runtime.Runtime, jira: JiraClient, board_id: str) -> dict[str, Any]:
     report = run_preflight(jira, rt.boards.get(board_id))
     rt.boards.update(board_id, lambda b: dataclasses.replace(b, preflight=report))
     return {k: v for k, v in report.items() if k != "jira_fields"}

@@ -18,7 +18,7 @@ from typing import Any
 from redis import Redis
 
 from worker.jira import JiraClient, JiraError
-from worker.model import Board
+from worker.model import Board, SyncField
 from worker.services.field_types import JIRA_TYPES, describe, field_kind
 from worker.settings import KEY_PREFIX
 from worker.store import BoardStore
@@ -57,7 +57,9 @@ def place_on_screen(jira: JiraClient, screen: dict[str, Any], field_ids: list[st
     return added
 
 
-def ensure_field(jira: JiraClient, board: Board, field: Any, existing: list[dict]) -> dict:
+def ensure_field(
+    jira: JiraClient, board: Board, field: SyncField, existing: list[dict[str, Any]]
+) -> dict[str, Any]:
     """Reuse a same-named field of the right type or create one; a result row either way."""
     row: dict[str, Any] = {"source": field.source, "name": field.name}
     same = [f for f in existing if f.get("custom") and f.get("name") == field.name]

@@ -172,6 +172,8 @@ def run_preflight(jira: JiraClient, board: Board) -> dict[str, Any]:
     all_fields = jira.fields()
     custom = {f["id"]: f for f in all_fields if f.get("custom")}
     writable, problems = check_fields(board, custom)
+    if not board.fields:
+        problems.append({"code": "no_fields", "message": "the board has no sync fields to write"})
     jira_board, board_problems = check_board(jira, board)
     problems += board_problems
     warnings = name_warnings(board)
