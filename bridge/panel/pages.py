@@ -37,12 +37,15 @@ def board(board_id: str) -> ResponseReturnValue:
         return render_template("panel/not_found.html", what=f"board {board_id!r}"), 404
     others = [o for o in res.boards.list() if o.id != b.id]
     history = res.runs.history(b.id, limit=5)
+    unmapped = [f for f in b.fields if not f.tracker_field]
     return render_template(
         "panel/board.html",
         board=b,
+        done=views.steps_done(b),
+        steps=views.STEPS,
         rows=views.field_rows(b),
         addable=views.addable_sources(b),
-        unmapped=[f for f in b.fields if not f.tracker_field],
+        unmapped=unmapped,
         schedule_label=views.schedule_label(b.schedule),
         weekdays=views.WEEKDAYS,
         timezones=views.timezone_groups(),

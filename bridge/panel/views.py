@@ -29,6 +29,26 @@ def field_dict(field: SyncField) -> dict[str, Any]:
     return asdict(field)
 
 
+STEPS = (
+    "Choose fields to sync",
+    "Create custom fields in Jira",
+    "Add custom fields to the board",
+    "Activate Sync Back",
+)
+"""The seed's four steps, in its words."""
+
+
+def steps_done(board: Board) -> dict[int, bool]:
+    """Which of the four steps are complete (1-based, as the seed numbers them)."""
+    applied = bool(board.board_config and board.board_config.get("applied_at"))
+    return {
+        1: bool(board.fields),
+        2: bool(board.fields) and all(f.tracker_field for f in board.fields),
+        3: applied,
+        4: board.active,
+    }
+
+
 def schedule_label(schedule: Schedule) -> str:
     """The schedule in the seed's words."""
     if schedule.mode == "custom":

@@ -206,3 +206,15 @@ window.SyncBack = (() => {
     refreshSections, markInvalid, busy, on, RUNNING,
   };
 })();
+
+// A link to a step (#step-2) opens it when it is folded away.
+function openTarget() {
+  const target = location.hash && document.getElementById(location.hash.slice(1));
+  const folded = target && target.querySelector("details.step-collapse");
+  if (folded) folded.open = true;
+}
+window.addEventListener("hashchange", openTarget);
+document.addEventListener("DOMContentLoaded", openTarget);
+document.addEventListener("click", (event) => {
+  if (event.target.closest('a[href^="#step-"]')) setTimeout(openTarget, 0); // same hash: no hashchange
+});
