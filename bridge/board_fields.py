@@ -48,7 +48,9 @@ def check_mapping(board: Board, source: str, tracker: str) -> str | None:
     return None
 
 
-def build_fields(board: Board, entries: list[dict[str, Any]]) -> tuple[SyncField, ...]:
+def build_fields(
+    board: Board, entries: list[dict[str, Any]], used_elsewhere: dict[str, str] | None = None
+) -> tuple[SyncField, ...]:
     """The new field list, or a 400 listing every problem with its JSON path.
 
     A missing `name` keeps the current name of that source (else the default name); a missing
@@ -101,6 +103,10 @@ def build_fields(board: Board, entries: list[dict[str, Any]]) -> tuple[SyncField
             trackers[tracker] = i
             unchanged = current is not None and current.tracker_field == tracker
             reason = None if unchanged else check_mapping(board, source, tracker)
+            other = (used_elsewhere or {}).get(tracker)
+            if other and not unchanged:
+                reason = f"{tracker} is already written by board {other!r}; two boards would "
+                reason += "overwrite each other's values"
             if reason:
                 problems.append({"path": f"{path}.tracker_field", "message": reason})
         out.append(SyncField(source=source, name=name, tracker_field=tracker))

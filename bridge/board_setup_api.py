@@ -28,6 +28,7 @@ from bridge.extensions import resources
 from bridge.validation import json_body, validate
 from worker.jobs import setup as setup_jobs
 from worker.model import Board
+from worker.services.fields_setup import fields_of_other_boards
 from worker.services.preflight import fingerprint
 
 bp = Blueprint("board_setup", __name__)
@@ -44,9 +45,11 @@ def put_fields(board_id: str) -> ResponseReturnValue:
     require_inactive(load_board(board_id), "the field list")
     body = validate("fields", json_body())
 
+    used = fields_of_other_boards(resources().boards, board_id)
+
     def change(board: Board) -> Board:
         require_inactive(board, "the field list")
-        return dataclasses.replace(board, fields=build_fields(board, body["fields"]))
+        return dataclasses.replace(board, fields=build_fields(board, body["fields"], used))
 
     return jsonify(board_view(change_board(board_id, change)))
 

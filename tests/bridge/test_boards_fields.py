@@ -128,3 +128,19 @@ def test_sort_option_needs_its_field(api, redis):
     response = put(api, {"source": "alignment"})
     assert response.status_code == 400
     assert "sort_board_by" in response.get_json()["error"]["details"][0]["message"]
+
+
+def test_a_field_another_board_writes_cannot_be_mapped(api, redis):
+    api.create(id="ops", name="Ops", emoji="🔧", jira_board_id=2, project_keys=["OPS"])
+    set_board(redis, "ops", preflight=REFRESHED)
+    set_board(redis, "shop", preflight=REFRESHED)
+    assert put(api, {"source": "priority", "tracker_field": "customfield_10100"}).status_code == 200
+    before = stored(redis, "ops")
+    response = api.call(
+        "PUT",
+        "/api/boards/ops/fields",
+        {"fields": [{"source": "score", "tracker_field": "customfield_10100"}]},
+    )
+    assert response.status_code == 400
+    assert "already written by board 'shop'" in response.get_json()["error"]["message"]
+    assert stored(redis, "ops") == before

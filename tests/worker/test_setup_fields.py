@@ -104,3 +104,14 @@ def test_active_board_is_refused(jira, redis, boards):
     with pytest.raises(SetupError, match="deactivate"):
         create_fields_in_jira(redis, client_for(jira), "shop")
     assert all(f.tracker_field is None for f in boards.get("shop").fields)
+
+
+def test_a_field_written_by_another_board_is_not_reused(jira, redis, boards):
+    boards.create(shop_board())
+    create_fields_in_jira(redis, client_for(jira), "shop")
+    twin = dataclasses.replace(shop_board(), id="shop-2")  # same emoji: same default names
+    boards.create(twin)
+    result = create_fields_in_jira(redis, client_for(jira), "shop-2")
+    assert [r["action"] for r in result["fields"]] == ["failed", "failed"]
+    assert "is written by board 'shop'" in result["fields"][0]["error"]
+    assert all(f.tracker_field is None for f in boards.get("shop-2").fields)

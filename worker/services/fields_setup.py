@@ -57,13 +57,37 @@ def place_on_screen(jira: JiraClient, screen: dict[str, Any], field_ids: list[st
     return added
 
 
+def fields_of_other_boards(boards: BoardStore, board_id: str) -> dict[str, str]:
+    """Jira field id -> the other board that writes it."""
+    return {
+        f.tracker_field: b.id
+        for b in boards.list()
+        if b.id != board_id
+        for f in b.fields
+        if f.tracker_field
+    }
+
+
 def ensure_field(
-    jira: JiraClient, board: Board, field: SyncField, existing: list[dict[str, Any]]
+    jira: JiraClient,
+    board: Board,
+    field: SyncField,
+    existing: list[dict[str, Any]],
+    used_elsewhere: dict[str, str],
 ) -> dict[str, Any]:
     """Reuse a same-named field of the right type or create one; a result row either way."""
     row: dict[str, Any] = {"source": field.source, "name": field.name}
     same = [f for f in existing if f.get("custom") and f.get("name") == field.name]
     good = [f for f in same if field_kind(f) == field.type]
+    taken = [f for f in good if f["id"] in used_elsewhere]
+    if taken:
+        # Two boards writing one field would overwrite each other's values on every run.
+        other = used_elsewhere[taken[0]["id"]]
+        message = (
+            f"Jira field {taken[0]['id']} {field.name!r} is written by board {other!r}; "
+            "give this board another emoji (or name the field differently)"
+        )
+        return {**row, "field_id": None, "action": "failed", "error": message}
     if good:
         return {**row, "field_id": good[0]["id"], "action": "reused"}
     if same:
@@ -90,6 +114,7 @@ def create_fields_in_jira(redis: Redis, jira: JiraClient, board_id: str) -> dict
         if board.active:
             raise SetupError(f"board {board_id!r} is active: deactivate it to change its fields")
         existing = jira.fields()
+        used_elsewhere = fields_of_other_boards(boards, board_id)
         rows = []
         for field in board.fields:
             if field.tracker_field:
@@ -102,7 +127,7 @@ def create_fields_in_jira(redis: Redis, jira: JiraClient, board_id: str) -> dict
                     }
                 )
             else:
-                rows.append(ensure_field(jira, board, field, existing))
+                rows.append(ensure_field(jira, board, field, existing, used_elsewhere))
         ids = [r["field_id"] for r in rows if r["field_id"]]
         screens = target_screens(jira, board)
         for row in rows:
