@@ -103,9 +103,10 @@ def test_sampling_cost_follows_issue_types_not_backlog_size(jira, redis, boards)
 
 def test_closed_issues_are_a_warning_not_a_refusal(jira, redis, boards):
     board = created_board(jira, redis, boards)
-    board = dataclasses.replace(board, jql="status = Closed")
+    jql = "(issuetype = Bug AND status = Closed) OR issuetype = Story"
+    board = dataclasses.replace(board, jql=jql)
     report = run_preflight(client_for(jira), board)
-    assert report["ok"] is True
+    assert report["ok"] is True, report["problems"]
     [warning] = report["warnings"][-1:]
     assert warning["code"] == "not_editable"
     assert warning["issue_type"] == "Bug"
@@ -115,3 +116,11 @@ def test_closed_issues_are_a_warning_not_a_refusal(jira, redis, boards):
 def test_a_board_without_fields_cannot_pass(jira):
     report = run_preflight(client_for(jira), shop_board(fields=()))
     assert [p["code"] for p in report["problems"]] == ["no_fields"]
+
+
+def test_nothing_editable_at_all_is_a_problem(jira, redis, boards):
+    board = dataclasses.replace(created_board(jira, redis, boards), jql="status = Closed")
+    report = run_preflight(client_for(jira), board)
+    assert report["ok"] is False
+    assert [p["code"] for p in report["problems"]] == ["nothing_editable"]
+    assert "'Edit Issues' permission" in report["problems"][0]["message"]

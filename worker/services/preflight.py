@@ -139,6 +139,13 @@ def check_issues(
                 problems.append(_problem("not_on_screen", f, message, **where))
         ok = [f.tracker_field for f in writable if f.tracker_field in meta]
         checked.append({**where, "editable": True, "fields": ok})
+    if checked and not any(c["editable"] for c in checked):
+        # Nothing editable at all: more likely the Jira user lacks "Edit Issues" than a workflow.
+        message = (
+            "none of the sampled issues is editable by the Jira user Sync Back uses: check its "
+            "'Edit Issues' permission in the projects' permission scheme"
+        )
+        problems.append({"code": "nothing_editable", "message": message})
     return checked, problems, warnings
 
 
