@@ -181,3 +181,16 @@ def login(
     page.get_by_label("Jira username").fill(username)
     page.get_by_label("Password or personal access token").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea, button")]
+  .filter((el) => el.type !== "hidden")
+  .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute("aria-label")
+    && !el.getAttribute("aria-labelledby") && !(el.tagName === "BUTTON" && el.textContent.trim()))
+  .map((el) => el.outerHTML.slice(0, 120))"""
+
+
+def assert_every_control_labelled(page: Page) -> None:
+    """Every form control on the page has a label (or an accessible name of its own)."""
+    missing = page.evaluate(UNLABELLED)
+    assert not missing, f"controls without a label on {page.url}: {missing}"

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Stack, login, shot
+from tests.browser.conftest import Stack, assert_every_control_labelled, login, shot
 
 PROGRESS_LOG = """() => {
   window.__progress = [];
@@ -74,6 +74,7 @@ def test_preview_then_sync_then_revert(page: Page, stack: Stack) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sync run")
     expect(page.locator("#changes-title")).to_contain_text(re.compile(r"Changes \(\d+\)"))
     shot(page, "runs-sync-run-page")
+    assert_every_control_labelled(page)
     page.get_by_role("button", name="Revert this run").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Revert run")
     expect(page.locator("#run-status")).to_contain_text(re.compile(r"Revert (succeeded|partial)"))

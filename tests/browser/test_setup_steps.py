@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Stack, login, shot
+from tests.browser.conftest import Stack, assert_every_control_labelled, login, shot
 
 SCORES_CSV = "issue,score,percent\n" + "".join(f"SHOP-{n},{100 - n},100\n" for n in range(1, 31))
 """SHOP-1 scores best, so its priority is 1 and SHOP-n's is n."""
@@ -17,6 +17,7 @@ BAD_CSV = "issue,score,percent\nSHOP-1,12,100\nSHOP-2,lots,100\nshop three,5,120
 
 def create_board(page: Page) -> None:
     page.goto("/admin")
+    assert_every_control_labelled(page)
     page.locator("#board-id").fill("shop")
     page.locator("#board-name").fill("SHOP board")
     page.locator("#board-emoji").fill("🛒")
@@ -52,6 +53,7 @@ def step1_choose_fields(page: Page) -> None:
     expect(page.locator("#fields-status")).to_contain_text("Added 1 field")
     expect(step.locator("td.field-name")).to_have_text(["Priority 🛒 Ducalis", "Score 🛒 Ducalis"])
     shot(page, "setup-1-choose-fields")
+    assert_every_control_labelled(page)
 
 
 def step2_jira_fields(page: Page, stack: Stack) -> str:
@@ -98,6 +100,7 @@ def upload_scores(page: Page) -> None:
     expect(errors).to_contain_text("Line 4")
     expect(page.get_by_role("button", name="Import")).to_be_disabled()
     shot(page, "scores-csv-errors")
+    assert_every_control_labelled(page)
     file_input.set_input_files(
         files=[{"name": "scores.csv", "mimeType": "text/csv", "buffer": SCORES_CSV.encode()}]
     )
