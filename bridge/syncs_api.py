@@ -6,7 +6,7 @@ from flask import Blueprint, Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from bridge.auth import require_admin
-from bridge.errors import ConflictError, NotFoundError
+from bridge.errors import ConflictError, NotFoundError, ValidationError
 from bridge.extensions import resources
 from bridge.scores_api import board_or_404
 from bridge.validation import json_body, validate
@@ -17,9 +17,9 @@ bp = Blueprint("syncs_api", __name__)
 FINISHED = ("succeeded", "partial", "failed")
 
 
-def _run_or_404(run_id: str) -> dict:
+def _run_or_404(run_id: str, limit: int | None = None) -> dict:
     try:
-        return resources().runs.get(run_id)
+        return resources().runs.get(run_id, limit=limit)
     except RunNotFoundError:
         raise NotFoundError(f"no sync run {run_id!r}") from None
 
@@ -53,11 +53,16 @@ def list_syncs(board_id: str) -> ResponseReturnValue:
 @bp.get("/api/syncs/<run_id>")
 @require_admin
 def get_sync(run_id: str) -> ResponseReturnValue:
-    run = _run_or_404(run_id)
+    """One run; `?limit=N` returns only the first N errors and changes (totals are given)."""
+    limit = request.args.get("limit", type=int)
+    if limit is not None and limit < 0:
+        raise ValidationError("limit must be >= 0", [{"path": "limit", "message": "negative"}])
+    run = _run_or_404(run_id, limit)
     if run["state"] in ("queued", "running"):
         recover_stale(resources().redis, run["board"])
-        run = _run_or_404(run_id)
-    return jsonify(run)
+        run = _run_or_404(run_id, limit)
+    totals = resources().runs.detail_counts(run_id)
+    return jsonify({**run, "errors_total": totals["errors"], "changes_total": totals["changes"]})
 
 
 @bp.post("/api/syncs/<run_id>/revert")

@@ -71,7 +71,10 @@ def test_sync_writes_desired_values_once(client, auth_headers, redis, jira, work
             assert values[key] == (ranks[key], status), key
         else:
             assert values[key] == (None, None), key  # unscored, policy "keep": untouched
-    assert len(run["changes"]) == 40 and run["errors"] == []
+    assert len(run["changes"]) == 40 and run["errors"] == [] and run["changes_total"] == 40
+    short = client.get(f"/api/syncs/{run['id']}?limit=3", headers=auth_headers).json
+    assert short["changes"] == run["changes"][:3] and short["changes_total"] == 40
+    assert client.get(f"/api/syncs/{run['id']}?limit=0", headers=auth_headers).json["changes"] == []
     job = client.get(f"/api/jobs/{started['job_id']}", headers=auth_headers).json
     assert job["status"] == "finished" and job["result"]["state"] == "succeeded"
 

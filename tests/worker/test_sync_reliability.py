@@ -126,3 +126,14 @@ def test_redis_restart_with_aof_keeps_boards_scores_and_runs(jira, tmp_path, aut
     finally:
         worker.stop()
         server.stop()
+
+
+def test_rate_limited_jira_gets_every_write(client, auth_headers, redis, jira, worker) -> None:
+    BoardStore(redis).create(make_board())
+    put_scores(client, auth_headers, SCORES)
+    jira.configure(rate_limit={"capacity": 4, "per_second": 25})
+    run = wait_run(client, auth_headers, start_sync(client, auth_headers)["run_id"])
+    assert run["state"] == "succeeded", run
+    assert run["counts"]["written"] == 20 and run["counts"]["failed"] == 0
+    jira.configure()
+    assert priorities(jira) == RANKS

@@ -39,15 +39,18 @@ class SharedBackoff:
 
     def wait(self) -> float:
         """Sleep until the shared pause is over and a paced slot is ours; returns seconds slept."""
-        with self._lock:
-            delay = self._resume_at - time.monotonic()
-            delay = max(delay, 0.0) + self._reserve()
+        delay = self.reserve()
         if delay > 0:
             time.sleep(delay)
             return delay
         return 0.0
 
-    def _reserve(self) -> float:
+    def reserve(self) -> float:
+        """Claim the next request slot; returns how long to wait for it (shared pause + pacing)."""
+        with self._lock:
+            return max(self._resume_at - time.monotonic(), 0.0) + self._take_token()
+
+    def _take_token(self) -> float:
         """Take one token (possibly borrowed ahead); the wait until it exists. Holds the lock."""
         if not self.rate:
             return 0.0

@@ -135,11 +135,24 @@ class RunStore:
         if changes:
             self.redis.rpush(f"{run_key(run_id)}:changes", *(json.dumps(c) for c in changes))
 
-    def errors(self, run_id: str) -> list[dict[str, Any]]:
-        return [json.loads(e) for e in self.redis.lrange(f"{run_key(run_id)}:errors", 0, -1)]
+    def errors(self, run_id: str, limit: int | None = None) -> list[dict[str, Any]]:
+        if limit == 0:
+            return []
+        stop = -1 if limit is None else limit - 1
+        return [json.loads(e) for e in self.redis.lrange(f"{run_key(run_id)}:errors", 0, stop)]
 
-    def changes(self, run_id: str) -> list[dict[str, Any]]:
-        return [json.loads(c) for c in self.redis.lrange(f"{run_key(run_id)}:changes", 0, -1)]
+    def changes(self, run_id: str, limit: int | None = None) -> list[dict[str, Any]]:
+        if limit == 0:
+            return []
+        stop = -1 if limit is None else limit - 1
+        return [json.loads(c) for c in self.redis.lrange(f"{run_key(run_id)}:changes", 0, stop)]
+
+    def detail_counts(self, run_id: str) -> dict[str, int]:
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.llen(f"{run_key(run_id)}:errors")
+            pipe.llen(f"{run_key(run_id)}:changes")
+            errors, changes = pipe.execute()
+        return {"errors": int(errors), "changes": int(changes)}
 
     def clear_details(self, run_id: str) -> None:
         self.redis.delete(f"{run_key(run_id)}:errors", f"{run_key(run_id)}:changes")
@@ -147,7 +160,8 @@ class RunStore:
     def exists(self, run_id: str) -> bool:
         return bool(self.redis.exists(run_key(run_id)))
 
-    def get(self, run_id: str, details: bool = True) -> dict[str, Any]:
+    def get(self, run_id: str, details: bool = True, limit: int | None = None) -> dict[str, Any]:
+        """The run read of DESIGN §5; `limit` caps the errors and changes lists returned."""
         raw = {k.decode(): v.decode() for k, v in self.redis.hgetall(run_key(run_id)).items()}
         if not raw:
             raise RunNotFoundError(run_id)
@@ -174,8 +188,8 @@ class RunStore:
         if "summary" in raw:
             run["summary"] = json.loads(raw["summary"])
         if details:
-            run["errors"] = self.errors(run_id)
-            run["changes"] = self.changes(run_id)
+            run["errors"] = self.errors(run_id, limit)
+            run["changes"] = self.changes(run_id, limit)
         return run
 
     def history(self, board_id: str, limit: int = 50) -> list[dict[str, Any]]:
