@@ -38,6 +38,7 @@ def _demo_seed(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register build-plugin and demo-seed on the `syncback` parser."""
     p = sub.add_parser(
         "build-plugin",
         help="build the Jira plugin jar that links Jira's admin menu to Sync Back",

@@ -19,6 +19,7 @@ JOB_RESULT_TTL_S = 7 * 24 * 3600
 
 
 def not_found(board_id: str) -> NotFoundError:
+    """A 404 naming the board."""
     return NotFoundError(
         f"no board {board_id!r}", details=[{"path": "$", "message": f"unknown board {board_id!r}"}]
     )

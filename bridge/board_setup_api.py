@@ -42,6 +42,7 @@ class PreflightError(ApiError):
 @bp.put("/api/boards/<board_id>/fields")
 @require_admin
 def put_fields(board_id: str) -> ResponseReturnValue:
+    """Replace the sync field list (400 with paths; 409 while active)."""
     require_inactive(load_board(board_id), "the field list")
     body = validate("fields", json_body())
 
@@ -66,24 +67,28 @@ def _job(board_id: str, function: Any, locked: bool = False) -> ResponseReturnVa
 @bp.post("/api/boards/<board_id>/fields/create-in-jira")
 @require_admin
 def create_in_jira(board_id: str) -> ResponseReturnValue:
+    """Job: create or reuse the unmapped fields in Jira, put them on screens, map them."""
     return _job(board_id, setup_jobs.create_fields_in_jira, locked=True)
 
 
 @bp.post("/api/boards/<board_id>/refresh")
 @require_admin
 def refresh(board_id: str) -> ResponseReturnValue:
+    """Job: re-read Jira's fields and agile board, run and store the preflight."""
     return _job(board_id, setup_jobs.refresh_board)
 
 
 @bp.post("/api/boards/<board_id>/board-config")
 @require_admin
 def board_config(board_id: str) -> ResponseReturnValue:
+    """Job: card layout in backlog and active sprint, optional board order."""
     return _job(board_id, setup_jobs.apply_board_config)
 
 
 @bp.post("/api/boards/<board_id>/board-config/revert")
 @require_admin
 def board_config_revert(board_id: str) -> ResponseReturnValue:
+    """Job: undo what board-config changed on the Jira board."""
     return _job(board_id, setup_jobs.revert_board_config)
 
 
@@ -120,6 +125,7 @@ def _refusal(board: Board) -> PreflightError | None:
 @bp.post("/api/boards/<board_id>/activate")
 @require_admin
 def activate(board_id: str) -> ResponseReturnValue:
+    """Turn Sync Back on if the stored, current preflight passed (422 otherwise)."""
     load_board(board_id)
 
     def change(board: Board) -> Board:
@@ -138,6 +144,7 @@ def activate(board_id: str) -> ResponseReturnValue:
 @bp.post("/api/boards/<board_id>/deactivate")
 @require_admin
 def deactivate(board_id: str) -> ResponseReturnValue:
+    """Turn Sync Back off; the field list can change again."""
     board = change_board(board_id, lambda b: dataclasses.replace(b, active=False))
     replan(board_id)
     return jsonify(board_view(board))

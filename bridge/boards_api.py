@@ -44,12 +44,14 @@ def _criteria(raw: list[dict[str, Any]]) -> tuple[Criterion, ...]:
 @bp.get("/api/boards")
 @require_admin
 def list_boards() -> ResponseReturnValue:
+    """Every board, as board reads."""
     return jsonify({"boards": [board_view(b) for b in resources().boards.list()]})
 
 
 @bp.post("/api/boards")
 @require_admin
 def create_board() -> ResponseReturnValue:
+    """Create a board with the default fields (201; 409 when the id is taken)."""
     body = validate("board_create", json_body())
     board = Board(
         id=body["id"],
@@ -77,12 +79,14 @@ def create_board() -> ResponseReturnValue:
 @bp.get("/api/boards/<board_id>")
 @require_admin
 def read_board(board_id: str) -> ResponseReturnValue:
+    """One board read."""
     return jsonify(board_view(load_board(board_id)))
 
 
 @bp.patch("/api/boards/<board_id>")
 @require_admin
 def update_board(board_id: str) -> ResponseReturnValue:
+    """Change name, emoji, scope, criteria or options (locked keys: 409 while active)."""
     load_board(board_id)  # unknown board: 404 before the body is judged
     body = validate("board_update", json_body())
 
@@ -112,6 +116,7 @@ def update_board(board_id: str) -> ResponseReturnValue:
 @bp.delete("/api/boards/<board_id>")
 @require_admin
 def delete_board(board_id: str) -> ResponseReturnValue:
+    """Delete an inactive board with its scores, runs and planned runs (204)."""
     board = load_board(board_id)
     require_inactive(board, "the board")
     res = resources()

@@ -30,6 +30,7 @@ UPDATED_AT = "2026-12-01T09:00:00+00:00"
 
 
 def demo_board() -> Board:
+    """The demo board: SHOP, agile board 1, four criteria, default fields."""
     board = Board(
         id=BOARD_ID,
         name="Shop roadmap (demo)",
@@ -56,6 +57,7 @@ def evaluations(number: int) -> list[Evaluation]:
 
 
 def demo_scores(issues: int) -> list[Score]:
+    """Scores for SHOP-1..SHOP-N derived from the demo evaluations."""
     scores = []
     for n in range(1, issues + 1):
         evals = evaluations(n)

@@ -50,11 +50,13 @@ def safe_next(target: str | None) -> str:
 
 
 def failures_key(username: str) -> str:
+    """Redis key counting failed logins of this username from this address."""
     who = f"{username.strip().lower()}|{request.remote_addr or '-'}"
     return f"{KEY_PREFIX}:login-failures:{hashlib.sha256(who.encode()).hexdigest()[:32]}"
 
 
 def check_rate(username: str) -> None:
+    """429 once the username has failed too often from this address."""
     redis = resources().redis
     key = failures_key(username)
     if int(redis.get(key) or 0) >= MAX_FAILURES:
@@ -66,6 +68,7 @@ def check_rate(username: str) -> None:
 
 
 def count_failure(username: str) -> None:
+    """Count one failed login; the window starts with the first failure."""
     redis = resources().redis
     key = failures_key(username)
     with redis.pipeline() as pipe:
@@ -113,6 +116,7 @@ def _form(status: int = 200, error: str | None = None, **values: Any) -> Respons
 
 @bp.get("/admin/login")
 def login_form() -> ResponseReturnValue:
+    """The login form (or straight to `next` when already logged in)."""
     target = safe_next(request.args.get("next"))
     if session_user():
         return redirect(target)
@@ -121,6 +125,7 @@ def login_form() -> ResponseReturnValue:
 
 @bp.post("/admin/login")
 def login() -> ResponseReturnValue:
+    """Check the credentials against Jira; on success start the admin session."""
     form = request.form
     try:
         csrf.protect()
@@ -157,6 +162,7 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/admin/logout")
 def logout() -> ResponseReturnValue:
+    """End the session (CSRF-checked, so another site cannot log you out)."""
     csrf.protect()
     session.clear()
     return redirect("/admin/login")

@@ -55,6 +55,7 @@ def _set(schedule: Schedule) -> Any:
 @bp.put("/api/boards/<board_id>/schedule")
 @require_admin
 def put_schedule(board_id: str) -> ResponseReturnValue:
+    """Set the board's schedule and re-plan its runs."""
     load_board(board_id)
     schedule = parse_schedule(json_body())
     board = change_board(board_id, _set(schedule))
@@ -65,6 +66,7 @@ def put_schedule(board_id: str) -> ResponseReturnValue:
 @bp.post("/api/boards/<board_id>/schedule/copy")
 @require_admin
 def copy_schedule(board_id: str) -> ResponseReturnValue:
+    """Copy the board's schedule to other boards; one result per target board."""
     source: Board = load_board(board_id)
     body = validate("schedule_copy", json_body())
     boards = resources().boards

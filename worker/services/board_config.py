@@ -31,6 +31,7 @@ DRAG_AND_DROP_WARNING = (
 
 
 def now() -> str:
+    """The current UTC time, ISO 8601."""
     return datetime.now(UTC).isoformat()
 
 
