@@ -42,8 +42,10 @@ def _run(args: argparse.Namespace) -> int:
     print(f"Jira {reg.version}: webhooks at {reg.path}")
     print(f"{prefix}{verb} webhook{target} -> {redact_url(reg.url, token)}")
     print(f"events: {', '.join(reg.events)}")
-    if secret:
+    if secret and reg.major >= 10:
         print("signing: X-Hub-Signature sha256 with SYNCBACK_WEBHOOK_SECRET (not shown)")
+    elif secret:
+        print("note: Jira 9.x does not sign deliveries; the URL token is the only check")
     if reg.others:
         print(
             f"note: more webhooks point at this bridge: {', '.join(reg.others)} (left as they are)"

@@ -25,13 +25,16 @@ from worker.store import RunStore
 class BridgeServer:
     """`syncback serve` (gunicorn) on a free port."""
 
-    def __init__(self, redis_url: str, jira_url: str, log: Path) -> None:
+    def __init__(
+        self, redis_url: str, jira_url: str, log: Path, extra_env: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
             **base_env(redis_url, jira_url),
             "SYNCBACK_PUBLIC_URL": self.url,
             "SYNCBACK_WEBHOOK_BOARD_CACHE_S": "0",  # tests change boards between deliveries
+            **(extra_env or {}),
         }
         self.proc = spawn_python(
             ["-m", "bridge.cli", "serve", "--port", str(self.port)], env=env, log=log

@@ -23,6 +23,7 @@ class Registration:
 
     action: str  # "create" | "update" | "unchanged"
     version: str
+    major: int
     path: str
     url: str
     events: list[str]
@@ -94,6 +95,7 @@ def register(
     reg = Registration(
         action="create",
         version=str(info.get("version") or ".".join(map(str, numbers))),
+        major=major,
         path=jira.webhooks_path(major),
         url=url,
         events=list(events),
@@ -102,8 +104,9 @@ def register(
     if ours:
         reg.webhook_id = webhook_id(ours[0])
         reg.others = [i for i in (webhook_id(h) for h in ours[1:]) if i]
-        # A secret cannot be read back, so with one configured we always re-send it.
-        reg.action = "unchanged" if _same(ours[0], body) and not secret else "update"
+        # A secret cannot be read back, so with one configured (10.x) we always re-send it.
+        resend = bool(secret) and major >= 10
+        reg.action = "unchanged" if _same(ours[0], body) and not resend else "update"
     if dry_run or reg.action == "unchanged":
         return reg
     if reg.action == "create":
