@@ -68,7 +68,11 @@ def test_same_slot_from_many_clients_makes_one_run(redis, redis_url) -> None:
 
 def test_a_slot_left_by_a_dead_requester_is_reused(redis) -> None:
     BoardStore(redis).create(make_board())
-    redis.set("syncback:sync-slot:shop:s1", "deadbeefdeadbeef")  # run never created
+    key = "syncback:sync-slot:shop:s1"
+    redis.set(key, f"deadbeefdeadbeef {time.time() - 5}")  # run not created (yet?)
+    res = request_sync(redis, "shop", "schedule", slot="s1")
+    assert res.joined and res.run_id == "deadbeefdeadbeef"  # maybe just slow: never a second
+    redis.set(key, f"deadbeefdeadbeef {time.time() - 120}")  # its requester died long ago
     res = request_sync(redis, "shop", "schedule", slot="s1")
     assert not res.joined and RunStore(redis).exists(res.run_id)
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from redis import Redis
@@ -25,6 +26,10 @@ from worker.store.runs import new_run_id, now_iso
 JOB_FUNC = "worker.jobs.sync.run_sync"
 JOB_TIMEOUT_S = 6 * 3600
 """Room for a 100k-issue board at a rate-limited Jira; the lease, not this, detects death."""
+
+DANGLING_SLOT_S = 60.0
+"""A slot whose run does not exist is taken over only after this long: a requester merely
+stalled between SET NX and creating its run must never end with a second run for its slot."""
 
 STALE_MESSAGE = (
     "the worker stopped mid-run (no heartbeat); nothing is lost: the next run re-reads Jira "
@@ -94,13 +99,14 @@ def request_sync(
         run_id = queued or new_run_id()
         if slot is not None:
             key = slot_key(board_id, slot)
-            if not redis.set(key, run_id, nx=True):
-                taken = redis.get(key).decode()
-                if runs.exists(taken):
+            if not redis.set(key, f"{run_id} {time.time():.3f}", nx=True):
+                taken, _, stamp = redis.get(key).decode().partition(" ")
+                age = time.time() - float(stamp or 0)
+                if runs.exists(taken) or age < DANGLING_SLOT_S:
                     return SyncRequest(taken, job_id_for(taken), joined=True)
-                # A requester died between taking the slot and creating its run (we hold the
-                # mutex it held, so it is gone): the slot is free again.
-                redis.set(key, run_id)
+                # The requester that took the slot died before creating its run, long ago
+                # (it held the mutex we now hold for at most seconds): the slot is free again.
+                redis.set(key, f"{run_id} {time.time():.3f}")
         if queued:
             return SyncRequest(queued, job_id_for(queued), joined=True)
         runs.create(board_id, trigger, dry_run=dry_run, run_id=run_id)
