@@ -9,6 +9,7 @@ attempts are counted per username + client address in Redis and refused past a l
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import logging
@@ -18,6 +19,7 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from redis.exceptions import RedisError
 
 from bridge.auth import csrf, session_user
 from bridge.extensions import resources
@@ -146,12 +148,17 @@ def login() -> ResponseReturnValue:
     try:
         check_rate(username)
         user = check_with_jira(method, username, secret)
+        resources().redis.delete(failures_key(username))
     except LoginRefused as refused:
         if refused.status in (401, 403):
-            count_failure(username)
+            with contextlib.suppress(RedisError):  # the refusal stands either way
+                count_failure(username)
         log.info("login.refused", extra={"user": username, "status": refused.status})
         return _form(refused.status, refused.message, **values)
-    resources().redis.delete(failures_key(username))
+    except RedisError:
+        # Without Redis no attempt can be counted: refuse rather than lift the rate limit.
+        message = "Sync Back cannot reach its Redis store; try again in a moment."
+        return _form(503, message, **values)
     lifetime = int(current_app.permanent_session_lifetime.total_seconds())
     session.clear()
     session.permanent = True

@@ -182,3 +182,15 @@ def test_unreachable_jira_is_a_503_page(redis_url):
     assert response.status_code == 503
     assert "Jira did not answer" in response.get_data(as_text=True)
     assert session_user(client) is None
+
+
+def test_redis_down_refuses_login_with_503_instead_of_skipping_the_limit(jira):
+    from bridge import create_app
+    from tests.harness.processes import free_port
+
+    env = base_env(f"redis://127.0.0.1:{free_port()}/0", jira_url=jira.url)
+    client = create_app({"TESTING": True}, env=env).test_client()
+    response = login(client)
+    assert response.status_code == 503
+    assert "cannot reach its Redis store" in response.get_data(as_text=True)
+    assert session_user(client) is None
