@@ -158,3 +158,43 @@ def test_hand_edit_is_recorded_and_the_next_run_restores_it(
     request_sync(redis, "shop", "manual")
     wait_for("the restoring run", lambda: len(finished_runs(redis)) == 2)
     assert jira.field("SHOP-1", VALUE) == 1.0
+
+
+def test_board_configuration_change_records_card_layout_and_sort_drift(
+    redis: Redis, jira: SimServer, bridge: BridgeServer, worker: object
+) -> None:
+    from dataclasses import replace
+
+    from worker.services.webhook_events import board_drift
+    from worker.store import BoardStore
+
+    make_board(redis)
+    BoardStore(redis).update(
+        "shop", lambda b: replace(b, options=replace(b.options, sort_board_by="priority"))
+    )
+    register_webhook(jira.url, bridge.url)
+    layout = "/rest/greenhopper/1.0/cardlayout/1/{mode}/field"
+    # Someone edits the board's card layout in Jira: our field is on neither mode's cards,
+    # and the board filter is still ordered by Rank.
+    added = jira.admin(
+        "POST", layout.format(mode="planMode"), json={"fieldId": "customfield_10101"}
+    )
+    assert added.status_code in (200, 201), added.text
+    jira.flush_webhooks()
+    report = wait_for("a drift report", lambda: board_drift(redis, "shop"))
+    assert report["ok"] is False
+    assert {(d["kind"], d.get("mode")) for d in report["drift"]} == {
+        ("card_layout", "planMode"),
+        ("card_layout", "workMode"),
+        ("sort", None),
+    }
+    # Put our field on both modes and order the filter by it: the next change reports no drift.
+    jira.admin(
+        "PUT", "/rest/api/2/filter/10000", json={"jql": "project = SHOP ORDER BY cf[10100] ASC"}
+    )
+    for mode in ("planMode", "workMode"):
+        jira.admin("POST", layout.format(mode=mode), json={"fieldId": VALUE})
+    jira.flush_webhooks()
+    wait_for("a clean report", lambda: (board_drift(redis, "shop") or {}).get("ok"))
+    settle(redis)
+    assert board_drift(redis, "shop")["drift"] == []
