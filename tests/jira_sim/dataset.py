@@ -31,6 +31,7 @@ STATUSES = {
     "6": Status("6", "Closed", "done", False),
 }
 PRIORITIES = {"1": "Highest", "2": "High", "3": "Medium", "4": "Low"}
+RESOLUTIONS = {"10000": ("Done", "Work has been completed on this issue.")}
 
 SP, RANK, SPRINT, BV, NOTES = (
     "customfield_10002",
@@ -83,6 +84,7 @@ def system_fields() -> list[Field]:
         _system("issuetype", "Issue Type", "issuetype"),
         _system("project", "Project", "project"),
         _system("status", "Status", "status"),
+        _system("resolution", "Resolution", "resolution"),
         _system("priority", "Priority", "priority"),
         _system("assignee", "Assignee", "user"),
         _system("reporter", "Reporter", "user"),

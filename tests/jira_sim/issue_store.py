@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.jira_sim.dataset import RANK, SP, SPRINT
+from tests.jira_sim.dataset import RANK, SP, SPRINT, STATUSES
 from tests.jira_sim.state import Project, SimState
 
 _EPOCH = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
@@ -77,6 +77,7 @@ _BASE = {
     "description": lambda p, n: None,
     "issuetype": _type,
     "status": lambda p, n: _status(n),
+    "resolution": lambda p, n: "10000" if STATUSES[_status(n)].category == "done" else None,
     "priority": lambda p, n: str(1 + n % 4),
     "assignee": lambda p, n: "dev" if n % 2 else None,
     "reporter": lambda p, n: "admin",

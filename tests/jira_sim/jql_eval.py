@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.jira_sim import issue_store
-from tests.jira_sim.dataset import ISSUE_TYPES, PRIORITIES, RANK, SPRINT, STATUSES
+from tests.jira_sim.dataset import ISSUE_TYPES, PRIORITIES, RANK, RESOLUTIONS, SPRINT, STATUSES
 from tests.jira_sim.jql import BoolExpr, Clause, JqlError, Query, Value
 from tests.jira_sim.state import Field, Project, SimState
 
 Predicate = Callable[[Project, int], bool]
+STATUS_CATEGORY = "statusCategory"  # a JQL field derived from the status, not stored
+_CATEGORIES = {
+    "to do": "new",
+    "new": "new",
+    "2": "new",
+    "in progress": "indeterminate",
+    "indeterminate": "indeterminate",
+    "4": "indeterminate",
+    "done": "done",
+    "3": "done",
+}
+_RELATIVE = re.compile(r"^([-+]?)(\d+)([mhdw])$")
+_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 _ALIASES = {"issuekey": "key", "id": "key", "type": "issuetype", "sprint": SPRINT, "rank": RANK}
 _SPRINT_FUNCS = {
     "opensprints": ("active", "future"),
@@ -29,6 +44,8 @@ def resolve_field(state: SimState, name: str) -> str:
     lowered = name.lower()
     if _ALIASES.get(lowered) == "key" or lowered == "key":
         return "key"
+    if lowered == "statuscategory":
+        return STATUS_CATEGORY
     field: Field | None = None
     if lowered in _ALIASES:
         field = state.fields.get(_ALIASES[lowered])
@@ -67,7 +84,7 @@ class Compiler:
         self.user = user
         self.validate = validate
         self.used: set[str] = set()  # field ids read by predicates and sort keys
-        self.uses_current_user = False
+        self.volatile = False
 
     def compile(self, query: Query) -> Compiled:
         projects = list(self.state.projects.values())
@@ -152,8 +169,7 @@ class Compiler:
         raise JqlError(f"The operator '{op}' is not supported by the '{clause.field}' field.")
 
     def _getter(self, fid: str) -> Callable[[Project, int], Any]:
-        state = self.state
-        return lambda p, n: issue_store.value(state, p, n, fid)
+        return lambda p, n: raw_value(self.state, p, n, fid)
 
     def value(self, fid: str, value: Value) -> Any:
         """A literal converted to the stored representation of `fid`."""
@@ -161,13 +177,22 @@ class Compiler:
         if value.function:
             fn = text.lower()
             if fn == "currentuser":
-                self.uses_current_user = True
+                self.volatile = True
                 return self.user
             if fid == SPRINT and fn in _SPRINT_FUNCS:
                 states = _SPRINT_FUNCS[fn]
                 return frozenset(s.id for s in self.state.sprints.values() if s.state in states)
             raise JqlError(f"Unable to find JQL function '{text}()'.")
+        if fid == STATUS_CATEGORY:
+            if text.lower() not in _CATEGORIES:
+                raise JqlError(f"The value '{text}' does not exist for the field 'statusCategory'.")
+            return _CATEGORIES[text.lower()]
         field = self.state.fields[fid]
+        if field.schema.get("type") == "datetime":
+            self.volatile = self.volatile or bool(_RELATIVE.match(text.strip()))
+            return _date(text, field.name)
+        if fid == "resolution" and text.lower() == "unresolved":
+            return None
         if field.schema.get("type") == "number":
             try:
                 return float(text)
@@ -179,6 +204,7 @@ class Compiler:
             "issuetype": {n.lower(): i for i, (n, _) in ISSUE_TYPES.items()},
             "status": {s.name.lower(): i for i, s in STATUSES.items()},
             "priority": {n.lower(): i for i, n in PRIORITIES.items()},
+            "resolution": {n.lower(): i for i, (n, _) in RESOLUTIONS.items()},
             SPRINT: {s.name.lower(): s.id for s in self.state.sprints.values()},
         }
         if fid in lookups:
@@ -207,9 +233,7 @@ class Compiler:
             project, n = pn
             out: list[Any] = []
             for fid, desc in keys:
-                raw = (
-                    (project.key, n) if fid == "key" else issue_store.value(state, project, n, fid)
-                )
+                raw = (project.key, n) if fid == "key" else raw_value(state, project, n, fid)
                 # Empty values sort last ascending and first descending, as Jira does.
                 out.append(_Desc((raw is not None, raw)) if desc else (raw is None, raw))
             out.append((project.key, n))
@@ -245,3 +269,27 @@ class _Desc:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Desc) and self.v == other.v
+
+
+def raw_value(state: SimState, project: Project, n: int, fid: str) -> Any:
+    """A stored value, or one derived for JQL (statusCategory)."""
+    if fid == STATUS_CATEGORY:
+        return STATUSES[issue_store.value(state, project, n, "status")].category
+    return issue_store.value(state, project, n, fid)
+
+
+def _date(text: str, name: str) -> str:
+    """A JQL date (`2026-10-01`, `2026/10/01 10:00`, `-2w`, `1d`) as a comparable timestamp."""
+    relative = _RELATIVE.match(text.strip())
+    if relative:
+        sign = -1 if relative.group(1) == "-" else 1
+        delta = timedelta(seconds=sign * int(relative.group(2)) * _UNITS[relative.group(3)])
+        return (datetime.now(UTC) + delta).strftime("%Y-%m-%dT%H:%M")
+    normal = text.strip().replace("/", "-").replace(" ", "T")
+    if not re.match(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$", normal):
+        raise JqlError(
+            f"Date value '{text}' for field '{name.lower()}' is invalid. Valid formats include: "
+            "'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period "
+            "format e.g. '-5d', '4w 2d'."
+        )
+    return normal

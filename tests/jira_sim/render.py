@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.jira_sim import issue_store
-from tests.jira_sim.dataset import ISSUE_TYPES, PRIORITIES, SPRINT, STATUSES
+from tests.jira_sim.dataset import ISSUE_TYPES, PRIORITIES, RESOLUTIONS, SPRINT, STATUSES
 from tests.jira_sim.server_info import user_json
 from tests.jira_sim.state import Project, SimState
 
@@ -70,6 +70,10 @@ def render_value(state: SimState, base_url: str, field_id: str, raw: Any) -> Any
             "name": PRIORITIES[raw],
             "iconUrl": f"{base_url}/images/icons/priorities/{PRIORITIES[raw].lower()}.svg",
         }
+    if field_id == "resolution":
+        name, description = RESOLUTIONS[raw]
+        return {"self": f"{base_url}/rest/api/2/resolution/{raw}", "id": raw, "name": name,
+                "description": description}  # fmt: skip
     if field_id == "project":
         project = state.projects[raw]
         return {

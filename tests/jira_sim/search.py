@@ -53,8 +53,8 @@ def ordered_matches(
         found.sort(key=compiled.sort_key)
     if len(state.search_cache) >= _CACHE_SIZE:
         state.search_cache.clear()
-    # currentUser() makes a result depend on the caller: such queries are not cached.
-    if not compiler.uses_current_user:
+    # currentUser() and relative dates (-1d) make a result depend on caller or clock: not cached.
+    if not compiler.volatile:
         state.search_cache[cache_key] = (found, compiler.used)
     return found
 

@@ -146,3 +146,32 @@ def test_expand_names_and_schema(admin: Call) -> None:
     assert body["names"] == {BV: "Business Value"}
     assert body["schema"][BV]["type"] == "number"
     assert "names" not in search(admin, "key = SHOP-1", fields=[BV])
+
+
+def test_resolution_and_status_category(admin: Call) -> None:
+    done = keys(search(admin, "project = SHOP AND resolution = Done"))
+    assert done == ["SHOP-7", "SHOP-14", "SHOP-21", "SHOP-25", "SHOP-28"]
+    assert search(admin, "project = SHOP AND resolution = Unresolved")["total"] == 25
+    assert keys(search(admin, "project = SHOP AND statusCategory = Done")) == done
+    assert search(admin, 'project = SHOP AND statusCategory != "To Do"')["total"] == 11
+
+
+def test_date_clauses(admin: Call) -> None:
+    # SHOP-n was created n hours after 2026-10-01 09:00 UTC.
+    assert keys(search(admin, 'project = SHOP AND created < "2026-10-01 12:00"')) == [
+        "SHOP-1",
+        "SHOP-2",
+    ]
+    assert search(admin, "project = SHOP AND created >= 2026/10/02")["total"] == 16
+    assert search(admin, "project = SHOP AND created >= -1d")["total"] == 0
+    admin("PUT", "/rest/api/2/issue/SHOP-3", json={"fields": {BV: 1}})
+    assert keys(search(admin, "project = SHOP AND updated >= -1h")) == ["SHOP-3"]
+    bad = admin("POST", "/rest/api/2/search", json={"jql": "created > yesterday"})
+    assert bad.status_code == 400
+    assert bad.json()["errorMessages"][0].startswith("Date value 'yesterday' for field 'created'")
+
+
+def test_user_clauses(admin: Call, dev: Call) -> None:
+    mine = dev("POST", "/rest/api/2/search", json={"jql": "assignee = currentUser()"}).json()
+    assert mine["total"] == 20  # odd-numbered SHOP and OPS issues are dev's
+    assert search(admin, "project = SHOP AND assignee is EMPTY")["total"] == 15
