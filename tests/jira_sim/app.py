@@ -20,6 +20,7 @@ from tests.jira_sim import (
     server_info,
     sprints,
     ui,
+    webhook_delivery,
     webhooks,
 )
 from tests.jira_sim.auth import authenticate
@@ -57,7 +58,7 @@ class Sim:
         self.state = dataset.build(dataset_name, issues, version)
         self.faults = Faults()
         self.stats = Stats()
-        self.webhooks = webhooks.Dispatcher(self)
+        self.webhooks = webhook_delivery.Dispatcher(self)
 
     def reset(self, dataset_name: str, issues: int | None, version: str) -> None:
         fresh = dataset.build(dataset_name, issues, version)

@@ -1,22 +1,17 @@
-"""Webhook registration on the version's path (the other 404s) and delivery with HMAC (§6)."""
+"""Webhook registration: /rest/webhooks/1.0 (9.x) or /rest/jira-webhook/1.0 (10.x), not both."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import queue
-import re
-import threading
 import time
 from typing import Any
 from urllib.parse import urlparse
 
-import requests
-
+from tests.jira_sim.jql import JqlError, parse
+from tests.jira_sim.jql_eval import Compiler
 from tests.jira_sim.routing import Routes
 from tests.jira_sim.state import Webhook
 from tests.jira_sim.web import JiraHttpError, Request, Response, json_response, no_content
+from tests.jira_sim.webhook_delivery import JQL_FILTER
 
 routes = Routes()
 V9, V10 = "/rest/webhooks/1.0/webhook", "/rest/jira-webhook/1.0/webhooks"
@@ -39,9 +34,6 @@ EVENTS = {
     "comment_created",
     "comment_updated",
 }
-_VARIABLE = re.compile(
-    r"\$?\{(issue\.key|issue\.id|project\.key|project\.id|board\.id|sprint\.id)\}"
-)
 
 
 def _check_path(sim: Any, v10: bool) -> None:
@@ -92,6 +84,17 @@ def _parse(sim: Any, body: dict[str, Any], v10: bool) -> dict[str, Any]:
     events = body.get("events")
     if not isinstance(events, list) or not events or not set(events) <= EVENTS:
         errors["events"] = "Events must be a non-empty list of known webhook events."
+    jql = (
+        (body.get("filters") or {}).get(JQL_FILTER)
+        if isinstance(body.get("filters"), dict)
+        else None
+    )
+    if jql and not v10:
+        try:
+            with sim.lock:
+                Compiler(sim.state, "admin").compile(parse(jql))
+        except JqlError as exc:
+            errors["filters"] = str(exc)
     secret = body.get("secret")
     if secret is not None and (not v10 or not isinstance(secret, str)):
         errors["secret"] = "Secrets are supported from Jira 10 on and must be strings."
@@ -157,92 +160,3 @@ for _path, _v10 in ((V9, False), (V10, True)):
     routes.post(_path)(lambda sim, req, v=_v10: _create(sim, req, v))
     for _method in ("get", "put", "delete"):
         getattr(routes, _method)(_path + "/{id}")(lambda sim, req, v=_v10: _one(sim, req, v))
-
-
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def _expand(url: str, payload: dict[str, Any]) -> str:
-    def value(match: re.Match[str]) -> str:
-        entity, attr = match.group(1).split(".")
-        source = payload.get(entity) or (payload.get("issue") or {}).get("fields", {}).get(entity)
-        return str((source or {}).get(attr, ""))
-
-    return _VARIABLE.sub(value, url)
-
-
-class Dispatcher:
-    """Delivers events: from a background thread on 10.x (async), inline on 9.x."""
-
-    def __init__(self, sim: Any) -> None:
-        self.sim = sim
-        self.queue: queue.Queue[tuple[str, bytes, str | None] | None] = queue.Queue()
-        self.deliveries: list[dict[str, Any]] = []
-        self._thread: threading.Thread | None = None
-        self._session = requests.Session()
-        self._lock = threading.Lock()
-
-    def wants(self, event: str) -> bool:
-        """Whether any active webhook listens to `event` (skip building unwanted payloads)."""
-        return any(h.active and event in h.events for h in self.sim.state.webhooks.values())
-
-    def emit(self, event: str, payload: dict[str, Any]) -> None:
-        """Send `payload` to every active webhook subscribed to `event` (call without the lock)."""
-        payload = {"timestamp": int(time.time() * 1000), **payload, "webhookEvent": event}
-        body = json.dumps(payload).encode()
-        with self.sim.lock:
-            hooks = [h for h in self.sim.state.webhooks.values() if h.active and event in h.events]
-            sync = self.sim.state.major < 10
-        for hook in hooks:
-            job = (_expand(hook.url, payload), body, hook.secret, event)
-            if sync:
-                self._deliver(*job)
-            else:
-                self._ensure_thread()
-                self.queue.put(job)
-
-    def _ensure_thread(self) -> None:
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="webhooks", daemon=True)
-                self._thread.start()
-
-    def _run(self) -> None:
-        while (job := self.queue.get()) is not None:
-            try:
-                self._deliver(*job)
-            finally:
-                self.queue.task_done()
-        self.queue.task_done()
-
-    def _deliver(self, url: str, body: bytes, secret: str | None, event: str) -> None:
-        headers = {"Content-Type": "application/json; charset=UTF-8", "User-Agent": "JIRA-Webhook"}
-        if secret:
-            headers["X-Hub-Signature"] = sign(secret, body)
-        record: dict[str, Any] = {"url": url, "event": event}
-        try:
-            response = self._session.post(url, data=body, headers=headers, timeout=10)
-            record["status"] = response.status_code
-        except requests.RequestException as exc:
-            record["error"] = exc.__class__.__name__
-        ok = 200 <= record.get("status", 0) < 300
-        self.sim.stats.add("webhooks_delivered" if ok else "webhooks_failed")
-        with self._lock:
-            self.deliveries.append(record)
-
-    def flush(self, timeout: float = 10.0) -> bool:
-        """Wait until every queued delivery was attempted."""
-        deadline = time.monotonic() + timeout
-        while self.queue.unfinished_tasks and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return not self.queue.unfinished_tasks
-
-    def clear(self) -> None:
-        self.flush(5.0)
-        with self._lock:
-            self.deliveries = []
-
-    def stop(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            self.queue.put(None)

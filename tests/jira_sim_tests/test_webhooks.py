@@ -167,3 +167,44 @@ def test_unreachable_receiver_is_counted_as_failed(jira: SimServer, admin: Call)
     [attempt] = jira.flush_webhooks()
     assert attempt["error"] == "ConnectionError"
     assert jira.stats()["webhooks"] == {"delivered": 0, "failed": 1}
+
+
+def test_9_12_applies_the_jql_filter_to_issue_events(
+    jira: SimServer, admin: Call, receiver: Receiver
+) -> None:
+    jira.reset(version="9.12")
+    filters = {"issue-related-events-section": "project = OPS"}
+    register(admin, V9, receiver.url + "/nine", filters=filters)
+    admin("PUT", "/rest/api/2/issue/SHOP-2", json={"fields": {"customfield_10100": 1}})
+    admin("PUT", "/rest/api/2/issue/OPS-2", json={"fields": {"summary": "renamed"}})
+    jira.close_sprint(1)  # sprint events are not JQL-scoped
+    assert [
+        (d.body["webhookEvent"], d.body.get("issue", {}).get("key")) for d in receiver.deliveries
+    ] == [  # noqa: E501
+        ("jira:issue_updated", "OPS-2"),
+        ("sprint_closed", None),
+    ]
+
+
+def test_9_12_refuses_an_invalid_filter(jira: SimServer, admin: Call) -> None:
+    jira.reset(version="9.12")
+    body = {"name": "x", "url": "http://x", "events": ALL,
+            "filters": {"issue-related-events-section": "nope = 1"}}  # fmt: skip
+    response = admin("POST", V9, json=body)
+    assert response.status_code == 400 and "filters" in response.json()["errors"]
+
+
+def test_10_3_silently_ignores_the_9_x_filter_format(admin: Call, receiver: Receiver) -> None:
+    """JRASERVER-78733: the old `filters` JQL is accepted but has no effect on 10.x."""
+    filters = {"issue-related-events-section": "project = OPS"}
+    register(admin, V10, receiver.url + "/ten", filters=filters)
+    admin("PUT", "/rest/api/2/issue/SHOP-2", json={"fields": {"customfield_10100": 1}})
+    [delivery] = receiver.wait_for(1)
+    assert delivery.body["issue"]["key"] == "SHOP-2"
+
+
+def test_exclude_body_posts_an_empty_body(admin: Call, receiver: Receiver) -> None:
+    register(admin, V10, receiver.url + "/empty", excludeBody=True)
+    admin("PUT", "/rest/api/2/issue/SHOP-2", json={"fields": {"customfield_10100": 1}})
+    [delivery] = receiver.wait_for(1)
+    assert delivery.raw == b""
