@@ -75,10 +75,12 @@ class Sim:
             route, params = self.router.match(request.method, request.path)
             route_name = route.pattern
             request.params = params
-            if route.auth:
-                request.user = authenticate(self.state, request)
+            if request.path.startswith("/rest/"):
+                # Anonymous-friendly resources (serverInfo) still check credentials when sent.
+                if route.auth or request.header("authorization"):
+                    request.user = authenticate(self.state, request)
                 response = self._guarded(request, route)
-            else:
+            else:  # the simulator's own /_sim pages and control API: no Jira behaviour applies
                 response = route.handler(self, request)
         except JiraHttpError as exc:
             response = exc.response()
@@ -98,7 +100,8 @@ class Sim:
             return Response(403, b"XSRF check failed", {}, "text/plain;charset=UTF-8")
         faults = self.faults
         limit_headers: dict[str, str] = {}
-        if faults.limiter is not None:
+        # Jira limits authenticated REST calls only (reference §7).
+        if faults.limiter is not None and request.user is not None:
             decision = faults.limiter.take(request.user.name)
             limit_headers = decision.headers
             if not decision.allowed:

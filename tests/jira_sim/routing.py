@@ -59,6 +59,7 @@ class Router:
             self._buckets.setdefault(_bucket(route.pattern), []).append(route)
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        method = "GET" if method == "HEAD" else method  # HEAD is GET without the body
         allowed = False
         for route in self._buckets.get(_bucket(path), ()):
             found = route.regex.match(path)

@@ -158,3 +158,20 @@ def test_rate_limit_headers_come_with_error_answers_too(jira: SimServer, admin: 
     response = admin("GET", "/rest/api/2/issue/SHOP-999")
     assert response.status_code == 404
     assert response.headers["X-RateLimit-Remaining"] == "4"
+
+
+def test_failures_can_be_injected_on_anonymous_resources(jira: SimServer) -> None:
+    jira.configure(fail=[{"path_regex": "serverInfo", "status": 503, "count": 1}])
+    first = requests.get(jira.url + "/rest/api/2/serverInfo", timeout=5)
+    assert first.status_code == 503
+    assert requests.get(jira.url + "/rest/api/2/serverInfo", timeout=5).status_code == 200
+
+
+def test_server_info_with_wrong_credentials_is_401(jira: SimServer) -> None:
+    response = requests.get(jira.url + "/rest/api/2/serverInfo", auth=("admin", "x"), timeout=5)
+    assert response.status_code == 401
+
+
+def test_head_is_answered_like_get_without_body(jira: SimServer) -> None:
+    response = requests.head(jira.url + "/rest/api/2/serverInfo", timeout=5)
+    assert response.status_code == 200 and response.content == b""
