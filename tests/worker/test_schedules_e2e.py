@@ -16,6 +16,7 @@ from tests.conftest import base_env
 from tests.harness.jira_sim import SimServer
 from tests.harness.worker_process import WorkerProcess
 from worker import scheduling
+from worker.connection import get_queue
 from worker.jira import JiraClient
 from worker.model import Schedule, Score
 from worker.services import reconcile, schedules
@@ -62,6 +63,13 @@ def test_custom_slot_a_minute_ahead_in_kolkata_fires_once_with_two_workers(
         t.start()
     for t in planners:
         t.join()
+    # Each worker's start enqueued a reconcile; together they keep one self-rescheduling tick.
+    registry = get_queue(redis).scheduled_job_registry
+    ticks = wait_for(
+        "the reconcile tick",
+        lambda: [j for j in registry.get_job_ids() if j.startswith("reconcile_")],
+    )
+    assert len(ticks) == 1
     slot = slot_local.astimezone(UTC)
     job_id = scheduling.custom_job_id("shop", slot)
     assert list(schedules.scheduled_jobs(redis, "shop")) == [job_id]
