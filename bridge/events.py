@@ -75,19 +75,23 @@ class Handler:
     plan: Callable[[dict[str, Any], EventContext], list[JobCall]]
 
 
+def _ids(sprint: dict[str, Any]) -> tuple[int, int | None]:
+    """JSON Schema's integer admits 1.0; the slot "sprint-1" must never become "sprint-1.0"."""
+    origin = sprint.get("originBoardId")
+    return int(sprint["id"]), int(origin) if origin is not None else None
+
+
 def _sprint_changed(payload: dict[str, Any], ctx: EventContext) -> list[JobCall]:
-    sprint = payload["sprint"]
-    return [JobCall(jobs.on_sprint_changed, (sprint["id"], sprint.get("originBoardId")))]
+    return [JobCall(jobs.on_sprint_changed, _ids(payload["sprint"]))]
 
 
 def _sprint_closed(payload: dict[str, Any], ctx: EventContext) -> list[JobCall]:
-    sprint = payload["sprint"]
-    return [JobCall(jobs.on_sprint_closed, (sprint["id"], sprint.get("originBoardId")))]
+    return [JobCall(jobs.on_sprint_closed, _ids(payload["sprint"]))]
 
 
 def _board_configuration_changed(payload: dict[str, Any], ctx: EventContext) -> list[JobCall]:
     board = payload.get("configuration") or payload["board"]
-    return [JobCall(jobs.on_board_configuration_changed, (board["id"],))]
+    return [JobCall(jobs.on_board_configuration_changed, (int(board["id"]),))]
 
 
 def _issue_deleted(payload: dict[str, Any], ctx: EventContext) -> list[JobCall]:

@@ -79,7 +79,7 @@ def _check_signature(raw: bytes) -> None:
 def _parse(raw: bytes) -> dict[str, Any]:
     try:
         payload = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: [[[[...
         raise ValidationError(
             f"the body is not valid JSON: {exc}",
             details=[{"path": "$", "message": "malformed JSON"}],

@@ -125,6 +125,20 @@ def test_wrong_shapes_are_400_with_the_json_path(
     assert queued(redis) == []
 
 
+def test_deeply_nested_json_is_400_not_500(client: FlaskClient, redis: Redis) -> None:
+    response = client.post(URL, data=b"[" * 100_000 + b"]" * 100_000)
+    assert response.status_code == 400
+    assert queued(redis) == []
+
+
+def test_integral_float_ids_become_integers(client: FlaskClient, redis: Redis) -> None:
+    data = payload("sprint_closed")
+    data["sprint"].update(id=1.0, originBoardId=1.0)
+    assert client.post(URL, data=body(data)).status_code == 204
+    assert queued(redis) == [("worker.jobs.webhooks.on_sprint_closed", [1, 1])]
+    assert all(type(a) is int for _, args in queued(redis) for a in args)
+
+
 def test_ignored_and_unknown_events_are_204_without_a_job(
     client: FlaskClient, redis: Redis
 ) -> None:
