@@ -183,7 +183,10 @@ PROBLEM_FIXES = {
     "board_missing": ("boards", "Check the Jira board id of this board."),
     "scope_invalid": (None, "Fix this board's project keys or extra JQL."),
     "not_editable": ("workflows", "Issues in this status are not editable (workflow property)."),
-    "four_byte_name": ("custom_fields", "Use field_name_style 'ascii' if Jira's database is utf8."),
+    "four_byte_name": (
+        "custom_fields",
+        "If Jira's database is MySQL with utf8, choose “With the board id instead” (Step 1).",
+    ),
 }
 
 

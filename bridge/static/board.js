@@ -75,6 +75,19 @@
     await putFields(fields, statusId, value ? `Saved: writes into ${label}.` : "Saved: not mapped.");
   });
 
+  // Field names with the emoji or, for Jira on MySQL utf8, with [board-id] (fields not yet in Jira).
+  on("submit", "name-style", async (form) => {
+    const style = form.field_name_style.value;
+    setStatus("name-style-status", "busy", "Saving…");
+    try {
+      await api("PATCH", boardUrl(), { options: { field_name_style: style } });
+      await refreshSections();
+      setStatus("name-style-status", "ok", style === "ascii" ? "Saved: names use the board id." : "Saved: names use the emoji.");
+    } catch (err) {
+      showError("name-style-status", err);
+    }
+  });
+
   // Job buttons (Create in Jira, Refresh): enqueue, poll /api/jobs/<id>, re-render, report.
   on("click", "job", async (button) => {
     const statusId = button.dataset.status;
@@ -173,10 +186,19 @@
       await refreshSections();
       setStatus("activate-status", "ok", activate ? "Sync Back is active." : "Sync Back is off. You can change the fields now.");
     } catch (err) {
-      showError("activate-status", err);
+      showError("activate-status", activationError(err));
       busy(button, false);
     }
   });
+
+  // A refused activation in the panel's words: the report above already lists the problems.
+  function activationError(err) {
+    if (err.status !== 422) return err;
+    const stale = (err.details || []).find((d) => /out of date|never been refreshed/.test(d.message));
+    if (stale) return { message: `Click Refresh first: ${stale.message.replace("preflight", "the last check")}.` };
+    const n = (err.details || []).length || 1;
+    return { message: `Not activated: ${plural(n, "problem")} to fix (listed above). Fix them, click Refresh, then activate again.` };
+  }
 
   // Schedule: "By sprint end date" / "By custom period".
   on("change", "schedule", (form) => {

@@ -218,3 +218,5 @@ document.addEventListener("DOMContentLoaded", openTarget);
 document.addEventListener("click", (event) => {
   if (event.target.closest('a[href^="#step-"]')) setTimeout(openTarget, 0); // same hash: no hashchange
 });
+// Marks the page as interactive once every deferred script has set up its handlers.
+document.addEventListener("DOMContentLoaded", () => (document.documentElement.dataset.ready = "true"));

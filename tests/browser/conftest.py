@@ -181,6 +181,14 @@ def login(
     page.get_by_label("Jira username").fill(username)
     page.get_by_label("Password or personal access token").fill(password)
     page.get_by_role("button", name="Log in").click()
+    if username == "admin":
+        wait_ready(page)
+
+
+def wait_ready(page: Page) -> None:
+    """Wait until the panel's scripts have set up their handlers (html[data-ready])."""
+    page.wait_for_load_state()
+    page.locator("html[data-ready=true]").wait_for(state="attached")
 
 
 UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea, button")]

@@ -7,7 +7,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Stack, assert_every_control_labelled, login, shot
+from tests.browser.conftest import (
+    Stack,
+    assert_every_control_labelled,
+    login,
+    shot,
+    wait_ready,
+)
 
 PROGRESS_LOG = """() => {
   window.__progress = [];
@@ -72,6 +78,7 @@ def test_preview_then_sync_then_revert(page: Page, stack: Stack) -> None:
 
     page.locator("#sync-status").get_by_role("link", name="View run").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sync run")
+    wait_ready(page)
     expect(page.locator("#changes-title")).to_contain_text(re.compile(r"Changes \(\d+\)"))
     shot(page, "runs-sync-run-page")
     assert_every_control_labelled(page)

@@ -7,7 +7,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Stack, assert_every_control_labelled, login, shot
+from tests.browser.conftest import (
+    Stack,
+    assert_every_control_labelled,
+    login,
+    shot,
+    wait_ready,
+)
 
 SCORES_CSV = "issue,score,percent\n" + "".join(f"SHOP-{n},{100 - n},100\n" for n in range(1, 31))
 """SHOP-1 scores best, so its priority is 1 and SHOP-n's is n."""
@@ -25,6 +31,7 @@ def create_board(page: Page) -> None:
     page.locator("#board-projects").fill("SHOP")
     page.get_by_role("button", name="Create board").click()
     expect(page).to_have_url(re.compile(r"/admin/boards/shop$"))
+    wait_ready(page)
 
 
 def step1_choose_fields(page: Page) -> None:
@@ -51,6 +58,17 @@ def step1_choose_fields(page: Page) -> None:
     page.keyboard.press("Space")
     dialog.get_by_role("button", name="Add", exact=True).press("Enter")
     expect(page.locator("#fields-status")).to_contain_text("Added 1 field")
+    expect(step.locator("td.field-name")).to_have_text(["Priority 🛒 Ducalis", "Score 🛒 Ducalis"])
+    # Jira on MySQL utf8 cannot store emoji: names can carry the board id instead, and back.
+    style = page.locator("#name-style-form")
+    style.get_by_label("With the board id instead").check()
+    style.get_by_role("button", name="Save field names").click()
+    expect(step.locator("td.field-name")).to_have_text(
+        ["Priority [shop] Ducalis", "Score [shop] Ducalis"]
+    )
+    style.get_by_label("With the board's emoji").check()
+    style.get_by_role("button", name="Save field names").click()
+    expect(page.locator("#name-style-status")).to_contain_text("Saved: names use the emoji")
     expect(step.locator("td.field-name")).to_have_text(["Priority 🛒 Ducalis", "Score 🛒 Ducalis"])
     shot(page, "setup-1-choose-fields")
     assert_every_control_labelled(page)
