@@ -21,6 +21,7 @@ from typing import Any
 from flask import Blueprint, current_app, request
 from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
+from rq import Retry
 from rq.exceptions import DuplicateJobError
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -42,6 +43,7 @@ DEDUP_WINDOW_S = 6 * 3600
 
 JOB_FAILURE_TTL_S = 7 * 24 * 3600
 SIGNATURE_HEADER = "X-Hub-Signature"
+WEBHOOK_RETRY = Retry(max=3, interval=[10, 60, 300])
 
 
 def _check_token(token: str) -> None:
@@ -112,6 +114,8 @@ def _enqueue(calls: list[events.JobCall], digest: str) -> str:
             result_ttl=DEDUP_WINDOW_S,
             failure_ttl=JOB_FAILURE_TTL_S,
             description=f"webhook {call.func.__name__}",
+            # Jira briefly down while a job re-reads it: DC never re-sends, so we retry.
+            retry=WEBHOOK_RETRY,
         )
         try:
             queue.enqueue_job(job, unique=True)

@@ -130,3 +130,19 @@ def test_reconcile_chain_and_start_are_unique(redis: Redis) -> None:
     reconcile.start(redis, NOW)
     reconcile.start(redis, NOW + timedelta(seconds=10))
     assert get_queue(redis).job_ids == ["reconcile_start_20261204T1200Z"]
+
+
+def test_an_invalid_stored_schedule_is_reported_not_fatal(redis: Redis) -> None:
+    bad = Schedule(mode="custom", weekday="monday", time="09:00", timezone="Atlantis/Capital")
+    make_board(redis, board_id="bad", schedule=bad)
+    make_board(redis, schedule=MONDAY_9_BERLIN)
+    report = reconcile.reconcile(redis, None, NOW)
+    assert report["boards"]["bad"]["error"].startswith("timezone:")
+    assert list(schedules.scheduled_jobs(redis)) == ["custom_shop_20261207T0800Z"]
+
+
+def test_slot_jobs_retry(redis: Redis) -> None:
+    make_board(redis, schedule=MONDAY_9_BERLIN)
+    schedules.plan_board(redis, "shop", NOW)
+    job = get_queue(redis).fetch_job("custom_shop_20261207T0800Z")
+    assert job.retries_left == 3

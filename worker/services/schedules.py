@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from redis import Redis
+from rq import Retry
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
 
@@ -61,6 +62,8 @@ def schedule_once(
         result_ttl=SLOT_RESULT_TTL_S,
         failure_ttl=SLOT_FAILURE_TTL_S,
         description=job_id,
+        # Redis or Jira briefly away at the slot: try again (the slot keeps it to one run).
+        retry=Retry(max=3, interval=[30, 120, 600]),
     )
     try:
         queue.schedule_job(job, when, unique=True)
@@ -106,18 +109,20 @@ def plan_board(redis: Redis, board_id: str, now: datetime | None = None) -> dict
     keep: set[str] = set()
     result: dict[str, Any] = {"board": board_id, "next_run": None, "scheduled": []}
     if board is not None and board.active and board.schedule.mode == "custom":
-        slot = scheduling.next_custom_slot(board.schedule, now)
-        job_id = scheduling.custom_job_id(board_id, slot)
-        keep.add(job_id)
-        if schedule_once(
-            redis,
-            job_id,
-            slot,
-            schedule_jobs.run_custom_slot,
-            (board_id, scheduling.slot_label(slot)),
-        ):
-            result["scheduled"].append(job_id)
-        result["next_run"] = slot.isoformat()
+        try:
+            slot = scheduling.next_custom_slot(board.schedule, now)
+        except scheduling.ScheduleError as exc:
+            # Stored before validation existed, or a zone dropped from tzdata: report, plan
+            # nothing, and let the other boards be planned.
+            log.warning("schedule.invalid", extra={"board": board_id, "error": str(exc)})
+            result["error"] = str(exc)
+        else:
+            job_id = scheduling.custom_job_id(board_id, slot)
+            keep.add(job_id)
+            args = (board_id, scheduling.slot_label(slot))
+            if schedule_once(redis, job_id, slot, schedule_jobs.run_custom_slot, args):
+                result["scheduled"].append(job_id)
+            result["next_run"] = slot.isoformat()
     elif board is not None and board.active and board.schedule.mode == "sprint_end":
         keep.update(j for j in existing if j.startswith(f"sprintend_{board_id}_"))
         ends = sorted(existing[j] for j in keep)
