@@ -63,7 +63,7 @@ class WorkerProcess:
     def stop(self) -> None:
         if self.proc is not None:
             horses = self.processes()[1:]
-            stop(self.proc, timeout=15)
+            stop(self.proc, timeout=5)  # warm shutdown waits for a running job; tests do not
             for p in horses:
                 with contextlib.suppress(psutil.NoSuchProcess):
                     p.kill()

@@ -21,7 +21,8 @@ scores_st = st.lists(
         percent=st.one_of(st.none(), st.sampled_from([50.0, 100.0])),
         issue_id=st.one_of(st.none(), st.integers(10000, 10100)),
     ),
-    unique_by=lambda s: s.issue,
+    # Keys and Jira ids are unique per issue, as in Jira.
+    unique_by=(lambda s: s.issue, lambda s: s.issue if s.issue_id is None else s.issue_id),
     max_size=40,
 )
 
