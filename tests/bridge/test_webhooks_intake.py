@@ -125,6 +125,16 @@ def test_wrong_shapes_are_400_with_the_json_path(
     assert queued(redis) == []
 
 
+def test_intake_is_csrf_exempt_even_when_csrf_is_on_by_default(
+    app_env: dict[str, str], redis: Redis
+) -> None:
+    client = create_app(
+        {"TESTING": True, "WTF_CSRF_CHECK_DEFAULT": True}, env=app_env
+    ).test_client()
+    assert client.post(URL, data=body(payload("sprint_closed"))).status_code == 204
+    assert len(queued(redis)) == 1
+
+
 def test_deeply_nested_json_is_400_not_500(client: FlaskClient, redis: Redis) -> None:
     response = client.post(URL, data=b"[" * 100_000 + b"]" * 100_000)
     assert response.status_code == 400
