@@ -170,6 +170,11 @@ CASES: list[tuple[str, str, str, dict, int]] = [
     ("put", "/rest/agile/1.0/sprint/{}", "/rest/agile/1.0/sprint/2", {"json": {"name": "S2"}}, 200),  # noqa: E501
     ("get", "/rest/agile/1.0/board/{}/issue", "/rest/agile/1.0/board/1/issue", {}, 200),
     ("get", "/rest/agile/1.0/board/{}/backlog", "/rest/agile/1.0/board/1/backlog", {}, 200),
+    ("put", "/rest/agile/1.0/issue/rank", "/rest/agile/1.0/issue/rank",
+     {"json": {"issues": ["SHOP-3"], "rankBeforeIssue": "SHOP-1"}}, 204),
+    ("put", "/rest/agile/1.0/issue/rank", "/rest/agile/1.0/issue/rank",
+     {"json": {"issues": ["SHOP-3", "SHOP-77"], "rankAfterIssue": "SHOP-1"}}, 207),
+    ("put", "/rest/agile/1.0/issue/rank", "/rest/agile/1.0/issue/rank", {"json": {}}, 400),
 ]  # fmt: skip
 
 
