@@ -113,6 +113,11 @@ def test_revert_restores_old_values_but_keeps_later_edits(
     values = jira_values(jira)
     assert values["SHOP-3"] == (1234, None)
     assert all(v == (None, None) for k, v in values.items() if k != "SHOP-3")
+    assert revert["counts"]["written"] == 20 and revert["counts"]["skipped"] == 0
+    again = client.post(f"/api/syncs/{run['id']}/revert", headers=auth_headers).json
+    again = wait_run(client, auth_headers, again["run_id"])  # nothing left to do, nothing lost
+    assert again["counts"]["written"] == 0 and again["counts"]["unchanged"] == 19
+    assert [e["issue"] for e in again["errors"]] == ["SHOP-3"] and jira_values(jira) == values
     dry = wait_run(client, auth_headers, start_sync(client, auth_headers, dry_run=True)["run_id"])
     conflict = client.post(f"/api/syncs/{dry['id']}/revert", headers=auth_headers)
     assert conflict.status_code == 409

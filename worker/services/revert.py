@@ -68,14 +68,16 @@ def _revert_issue(
         progress.issue_failed(key)
         progress.count(failed=1, done=1)
         return
-    changes, sources = {}, {}
+    changes, sources, kept = {}, {}, 0
     for fid, change in fields.items():
-        now = current.get(fid)
-        if same(now, change["new"], _kind(change)):
-            if not same(now, change["old"], _kind(change)):
-                changes[fid] = (now, change["old"])
-                sources[fid] = change.get("source")
+        now, kind = current.get(fid), _kind(change)
+        if same(now, change["old"], kind):
+            continue  # already back at the old value (e.g. reverted before)
+        if same(now, change["new"], kind):
+            changes[fid] = (now, change["old"])
+            sources[fid] = change.get("source")
         else:
+            kept += 1
             progress.error(
                 key,
                 fid,
@@ -83,6 +85,6 @@ def _revert_issue(
                 f"changed since the run (now {now!r}, the run wrote {change['new']!r}): kept",
             )
     if not changes:
-        progress.count(skipped=1, done=1)
+        progress.count(**({"skipped": 1} if kept else {"unchanged": 1}), done=1)
         return
     write_issue(jira, progress, options, key, changes, sources)
