@@ -21,10 +21,13 @@ def boards() -> ResponseReturnValue:
             "schedule": views.schedule_label(b.schedule),
             "last_run": res.runs.latest(b.id),
             "scores": res.scores.count(b.id),
+            "next_step": next((n for n, ok in views.steps_done(b).items() if not ok), None),
         }
         for b in res.boards.list()
     ]
-    return render_template("panel/boards.html", rows=rows, lozenges=views.STATE_LOZENGES)
+    return render_template(
+        "panel/boards.html", rows=rows, lozenges=views.STATE_LOZENGES, steps=views.STEPS
+    )
 
 
 @bp.get("/boards/<board_id>")

@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, setStatus, showError, pollJob, pollRun, renderProgress, refreshSections, markInvalid, busy, on, RUNNING } =
+  const { api, el, setStatus, showError, pollJob, refreshSections, markInvalid, busy, on } =
     window.SyncBack;
 
   const page = () => document.getElementById("board-page");
@@ -235,6 +235,11 @@
     }
   });
 
+  const boardLabel = (id) => {
+    const label = document.querySelector(`label[for="copy-to-${CSS.escape(id)}"]`);
+    return label ? label.textContent.replace(/\s+/g, " ").trim() : id;
+  };
+
   function copyTable(results) {
     const labels = { copied: "Copied", unchanged: "Already had this schedule", not_found: "No such board", skipped: "Skipped" };
     return el("table", { class: "data-table", id: "copy-results" },
@@ -242,100 +247,11 @@
       el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Board" }), el("th", { scope: "col", text: "Result" }))),
       el("tbody", {}, results.map((r) =>
         el("tr", { "data-board": r.board },
-          el("td", { text: r.board }),
+          el("td", { text: boardLabel(r.board) }),
           el("td", {}, el("span", { class: `lozenge lozenge-${r.status === "copied" ? "success" : r.status === "not_found" ? "removed" : "default"}`, text: labels[r.status] || r.status }),
             r.message && r.status !== "not_found" ? ` ${r.message}` : ""),
         ),
       )),
     );
   }
-
-  // Manual Sync with Jira / Preview: start a run, follow its progress bar, then show the summary.
-  on("click", "sync", async (button) => {
-    const dryRun = button.dataset.dryRun === "true";
-    busy(button, true);
-    setStatus("sync-status", "busy", dryRun ? "Starting the preview…" : "Starting the sync…");
-    try {
-      const answer = await api("POST", boardUrl("/syncs"), { dry_run: dryRun });
-      await watchRun(answer.run_id, "sync-status", "sync-result");
-    } catch (err) {
-      showError("sync-status", err);
-    } finally {
-      if (button.isConnected) busy(button, false);
-    }
-  });
-
-  // Run page: Revert this run (a run of its own, followed like a sync).
-  on("click", "revert", async (button) => {
-    busy(button, true);
-    setStatus("revert-status", "busy", "Starting the revert…");
-    try {
-      const answer = await api("POST", `/api/syncs/${encodeURIComponent(button.dataset.run)}/revert`);
-      // The revert is a run of its own: its page follows the progress and shows the outcome.
-      location.assign(`/admin/runs/${encodeURIComponent(answer.run_id)}`);
-    } catch (err) {
-      showError("revert-status", err);
-      busy(button, false);
-    }
-  });
-
-  async function watchRun(runId, statusId, resultId) {
-    const link = el("a", { href: `/admin/runs/${encodeURIComponent(runId)}` }, "View run");
-    const run = await pollRun(runId, (r) => {
-      renderProgress(r);
-      const what = r.dry_run ? "Preview" : r.trigger === "revert" ? "Revert" : "Sync";
-      const where = r.state === "queued" ? "waiting for a worker" : `${r.progress.done} of ${r.progress.total} issues`;
-      if (statusId) setStatus(statusId, "busy", `${what} running: ${where}…`);
-    });
-    const c = run.counts;
-    const what = run.dry_run ? "Preview" : run.trigger === "revert" ? "Revert" : "Sync";
-    const summary = run.dry_run
-      ? `${what} ${run.state}: ${plural(run.changes.length, "change")} would be written (${c.in_scope} in scope). Nothing was written.`
-      : `${what} ${run.state}: ${c.written} written, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed.`;
-    const kind = run.state === "succeeded" ? "ok" : "error";
-    await refreshSections(); // first: the status and the progress bar may sit in a refreshed part
-    renderProgress(run);
-    const errors = run.errors.slice(0, 5).map((e) => ({ message: `${e.issue || ""} ${e.message}`.trim() }));
-    const onRunPage = Boolean(document.getElementById("run-page"));
-    if (statusId) setStatus(statusId, kind, summary, errors, onRunPage ? null : el("span", {}, " ", link));
-    if (resultId) renderRunResult(resultId, run);
-    return run;
-  }
-
-  // The changes of a finished run: a preview shows them; a sync folds them away.
-  const SHOWN_CHANGES = 20;
-  function renderRunResult(id, run) {
-    const box = document.getElementById(id);
-    if (!box) return;
-    const names = Object.fromEntries(currentFields().filter((f) => f.tracker_field).map((f) => [f.tracker_field, f.name]));
-    const shown = run.changes.slice(0, SHOWN_CHANGES);
-    const show = (v) => (v === null || v === undefined || v === "" ? el("span", { class: "empty-value", text: "empty" }) : el("code", { text: String(v) }));
-    const title = run.dry_run ? `Changes a sync would make (${run.changes.length})` : `Changes written (${run.changes.length})`;
-    const table = shown.length
-      ? el("table", { class: "data-table changes", id: `changes-${run.id}` },
-          el("caption", { class: "visually-hidden", text: title }),
-          el("thead", {}, el("tr", {}, ["Issue", "Field", "Old", "", "New"].map((h) => el("th", { scope: "col", text: h })))),
-          el("tbody", {}, shown.map((c) => el("tr", { "data-issue": c.issue, "data-field": c.field },
-            el("td", { text: c.issue }), el("td", { text: names[c.field] || c.field }), el("td", {}, show(c.old)),
-            el("td", { "aria-hidden": "true", text: "→" }), el("td", {}, show(c.new))))))
-      : el("p", { class: "muted", text: "No changes: Jira already holds the desired values." });
-    const more = run.changes.length > shown.length
-      ? el("p", {}, `…and ${run.changes.length - shown.length} more. `, el("a", { href: `/admin/runs/${run.id}` }, "See every change"))
-      : null;
-    if (run.dry_run || !shown.length) {
-      box.replaceChildren(el("h3", { text: title }), table, more);
-    } else {
-      box.replaceChildren(el("details", { class: "run-changes" }, el("summary", { text: title }), table, more));
-    }
-  }
-
-  // A run already in progress when the page loads (board page or run page): follow it.
-  document.addEventListener("DOMContentLoaded", () => {
-    const watched = document.querySelector("[data-watch-run]");
-    if (!watched) return;
-    const onBoard = Boolean(document.getElementById("sync-status"));
-    watchRun(watched.dataset.watchRun, onBoard ? "sync-status" : "run-status", onBoard ? "sync-result" : null).catch((err) =>
-      console.error(err),
-    );
-  });
 })();
