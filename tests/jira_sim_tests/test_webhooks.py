@@ -208,3 +208,18 @@ def test_exclude_body_posts_an_empty_body(admin: Call, receiver: Receiver) -> No
     admin("PUT", "/rest/api/2/issue/SHOP-2", json={"fields": {"customfield_10100": 1}})
     [delivery] = receiver.wait_for(1)
     assert delivery.raw == b""
+
+
+def test_10_3_delivers_from_a_background_thread(
+    jira: SimServer, admin: Call, receiver: Receiver
+) -> None:
+    """The PUT answers while the receiver is still holding the delivery (async on 10.x)."""
+    register(admin, V10, receiver.url + "/slow")
+    receiver.gate.clear()
+    try:
+        put = admin("PUT", "/rest/api/2/issue/SHOP-2", json={"fields": {"customfield_10100": 1}})
+        assert put.status_code == 204
+        assert receiver.deliveries == []
+    finally:
+        receiver.gate.set()
+    assert receiver.wait_for(1)[0].body["issue"]["key"] == "SHOP-2"

@@ -24,12 +24,15 @@ class Delivery:
 class Receiver:
     def __init__(self) -> None:
         self.deliveries: list[Delivery] = []
+        self.gate = threading.Event()  # cleared: the receiver holds every request until set
+        self.gate.set()
         self._cond = threading.Condition()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server naming
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                receiver.gate.wait(10)
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with receiver._cond:
                     receiver.deliveries.append(Delivery(self.path, headers, raw))
