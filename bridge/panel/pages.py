@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from bridge.extensions import resources
 from bridge.panel import bp, views
 from bridge.panel.guard import admin_page
+from worker.services.schedules import scheduled_jobs
 from worker.store import BoardNotFoundError
 
 
@@ -50,6 +53,9 @@ def board(board_id: str) -> ResponseReturnValue:
         addable=views.addable_sources(b),
         unmapped=unmapped,
         schedule_label=views.schedule_label(b.schedule),
+        next_sync=views.next_sync_label(
+            b, list(scheduled_jobs(res.redis, b.id).values()), datetime.now(UTC)
+        ),
         weekdays=views.WEEKDAYS,
         timezones=views.timezone_groups(),
         others=others,

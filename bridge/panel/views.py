@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
 from worker.model import SOURCE_LABELS, Board, Schedule, SyncField, source_type
+from worker.scheduling import ScheduleError, next_custom_slot, zone
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -128,18 +130,16 @@ def field_rows(board: Board) -> list[dict[str, Any]]:
 def timezone_groups() -> list[tuple[str, list[str]]]:
     """IANA zones grouped by region for the timezone picker ('UTC' and friends under 'Other')."""
     groups: dict[str, list[str]] = defaultdict(list)
-    for zone in available_timezones():
-        if zone.startswith(("Etc/", "SystemV/")) or zone in ("localtime", "Factory"):
+    for name in available_timezones():
+        if name in ("localtime", "Factory", "posixrules"):  # not zones a person would choose
             continue
-        region = zone.split("/", 1)[0] if "/" in zone else "Other"
-        groups[region].append(zone)
+        region = name.split("/", 1)[0] if "/" in name else "Other"
+        groups[region].append(name)
     return [(region, sorted(zones)) for region, zones in sorted(groups.items())]
 
 
 def run_duration(run: dict[str, Any]) -> str | None:
     """'12.3 s' between start and finish, when both are known."""
-    from datetime import datetime
-
     start, end = run.get("started_at"), run.get("finished_at")
     if not start or not end:
         return None
@@ -217,3 +217,21 @@ def field_names(board: Board) -> dict[str, str]:
     names = {f.id: f.name for f in jira_fields(board)}
     names.update({f.tracker_field: f.name for f in board.fields if f.tracker_field})
     return names
+
+
+def next_sync_label(board: Board, planned: list[datetime], now: datetime) -> str:
+    """When the schedule syncs next, for the schedule section."""
+    if not board.active:
+        return "Nothing is scheduled while Sync Back is off (Step 4)."
+    when = min(planned) if planned else None
+    if when is None and board.schedule.mode == "custom":
+        try:
+            when = next_custom_slot(board.schedule, now)
+        except ScheduleError:
+            return "The schedule is not valid: choose a weekday, time and timezone again."
+    if when is None:
+        return "At the end of the active sprint, once Jira reports its end date."
+    tz = zone(board.schedule.timezone) if board.schedule.mode == "custom" else UTC
+    local = when.astimezone(tz)
+    text = f"{local:%A %-d %B %Y, %H:%M} {board.schedule.timezone or 'UTC'}"
+    return text if tz is UTC else f"{text} ({when.astimezone(UTC):%H:%M} UTC)"

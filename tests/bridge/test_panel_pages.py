@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
+from datetime import UTC, datetime
+from zoneinfo import available_timezones
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from bridge.extensions import resources
-from worker.model import Board, Criterion, Score
+from bridge.panel import views
+from worker.model import Board, Criterion, Schedule, Score
 
 CSV = "issue,score,reach\nSHOP-1,40,4\nSHOP-2,55,5\n"
 
@@ -151,3 +155,29 @@ def test_csv_preview_ranks_without_storing_then_import_stores(
     ).json
     assert answer == {"stored": 1, "replace": True, "total": 1}
     assert set(stored(app)) == {"SHOP-9"}
+
+
+def test_next_sync_label_follows_the_schedule_and_its_timezone() -> None:
+    board = Board(id="shop", name="Shop", emoji="🛒", jira_board_id=1, project_keys=("SHOP",))
+    now = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)  # a Friday
+    assert views.next_sync_label(board, [], now).startswith("Nothing is scheduled")
+    active = dataclasses.replace(board, active=True)
+    assert views.next_sync_label(active, [], now).startswith("At the end of the active sprint")
+    end = datetime(2026, 12, 18, 9, 0, tzinfo=UTC)
+    assert views.next_sync_label(active, [end], now) == "Friday 18 December 2026, 09:00 UTC"
+    friday = Schedule("custom", "friday", "16:30", "Europe/Berlin")
+    custom = dataclasses.replace(active, schedule=friday)
+    # 16:30 in Berlin is 15:30 UTC in winter: today's slot has not passed yet at 15:00 UTC.
+    assert views.next_sync_label(custom, [], now) == (
+        "Friday 4 December 2026, 16:30 Europe/Berlin (15:30 UTC)"
+    )
+    later = datetime(2026, 12, 11, 15, 30, tzinfo=UTC)
+    assert views.next_sync_label(custom, [later, end], now).startswith("Friday 11 December")
+
+
+def test_timezone_picker_offers_every_iana_zone_by_region() -> None:
+    groups = dict(views.timezone_groups())
+    assert "Europe/Berlin" in groups["Europe"]
+    assert "UTC" in groups["Other"]
+    offered = {z for zones in groups.values() for z in zones}
+    assert offered == available_timezones() - {"localtime", "Factory", "posixrules"}

@@ -38,6 +38,9 @@ def test_schedule_by_custom_period_and_copy_to_boards(page: Page, stack: Stack) 
     form.get_by_label("Time", exact=True).fill("16:30")
     form.get_by_role("button", name="Save schedule").click()
     expect(status).to_contain_text("Saved: By custom period: Fridays at 16:30 (Europe/Berlin)")
+    expect(page.locator("#next-sync")).to_contain_text(
+        "Nothing is scheduled while Sync Back is off"
+    )
     assert stack.ok("GET", "/api/boards/shop")["schedule"] == FRIDAY
 
     page.get_by_role("button", name="Copy sync schedule settings").click()
