@@ -14,6 +14,7 @@ from tests.jira_sim.server import make_server
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line of DESIGN.md §8."""
     parser = argparse.ArgumentParser(
         prog="python -m tests.jira_sim",
         description="Simulated Jira Server / Data Center over HTTP (tests, demos, benchmarks).",
@@ -27,6 +28,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Build the state, serve until SIGTERM."""
     args = parse_args(argv)
     started = time.perf_counter()
     sim = Sim(args.dataset, args.issues, args.version)

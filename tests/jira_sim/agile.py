@@ -17,6 +17,7 @@ routes = Routes()
 
 
 def board_or_404(state: SimState, raw: str) -> Board:
+    """The board, or 404 as Jira answers for a missing or hidden board."""
     board = state.boards.get(int(raw)) if raw.isdigit() else None
     if board is None:
         raise JiraHttpError(404, "Board does not exist or you do not have permission to see it.")
@@ -24,6 +25,7 @@ def board_or_404(state: SimState, raw: str) -> Board:
 
 
 def board_json(sim: Any, board: Board) -> dict[str, Any]:
+    """BoardBean with the project `location` DC adds."""
     project = sim.state.projects.get(board.project_key)
     body: dict[str, Any] = {
         "id": board.id,
@@ -45,6 +47,7 @@ def board_json(sim: Any, board: Board) -> dict[str, Any]:
 
 
 def sprint_json(sim: Any, sprint: Sprint) -> dict[str, Any]:
+    """SprintBean; dates only when set."""
     body: dict[str, Any] = {
         "id": sprint.id,
         "self": f"{sim.base_url}/rest/agile/1.0/sprint/{sprint.id}",
@@ -65,6 +68,7 @@ def sprint_json(sim: Any, sprint: Sprint) -> dict[str, Any]:
 
 
 def paged(values: list, start: int, size: int) -> dict[str, Any]:
+    """An agile page: maxResults, startAt, total, isLast, values."""
     chunk = values[start : start + size]
     return {
         "maxResults": size,
@@ -83,6 +87,7 @@ def _page_args(request: Request) -> tuple[int, int]:
 
 @routes.get("/rest/agile/1.0/board")
 def list_boards(sim: Any, request: Request) -> Response:
+    """Boards filtered by type, name and project."""
     start, size = _page_args(request)
     types = {t for t in (request.arg("type") or "").split(",") if t}
     name = (request.arg("name") or "").lower()
@@ -102,11 +107,13 @@ def list_boards(sim: Any, request: Request) -> Response:
 
 @routes.get("/rest/agile/1.0/board/{board}")
 def get_board(sim: Any, request: Request) -> Response:
+    """One board."""
     with sim.lock:
         return json_response(board_json(sim, board_or_404(sim.state, request.params["board"])))
 
 
 def configuration_json(sim: Any, board: Board) -> dict[str, Any]:
+    """BoardConfigBean: filter, columns, estimation, ranking."""
     base = sim.base_url
     columns = [
         {
@@ -139,6 +146,7 @@ def configuration_json(sim: Any, board: Board) -> dict[str, Any]:
 
 @routes.get("/rest/agile/1.0/board/{board}/configuration")
 def board_configuration(sim: Any, request: Request) -> Response:
+    """The board's configuration (read-only on DC)."""
     with sim.lock:
         board = board_or_404(sim.state, request.params["board"])
         return json_response(configuration_json(sim, board))
@@ -149,6 +157,7 @@ _ORDER = {"closed": 0, "active": 1, "future": 2}
 
 @routes.get("/rest/agile/1.0/board/{board}/sprint")
 def board_sprints(sim: Any, request: Request) -> Response:
+    """Sprints ordered closed, active, future; kanban boards have none (400)."""
     start, size = _page_args(request)
     states = {s for s in (request.arg("state") or "").split(",") if s}
     bad = states - set(_ORDER)
@@ -167,6 +176,7 @@ def board_sprints(sim: Any, request: Request) -> Response:
 
 
 def sprint_or_404(state: SimState, raw: str) -> Sprint:
+    """The sprint, or 404."""
     sprint = state.sprints.get(int(raw)) if raw.isdigit() else None
     if sprint is None:
         raise JiraHttpError(404, f"Sprint with id {raw} does not exist")
@@ -175,11 +185,13 @@ def sprint_or_404(state: SimState, raw: str) -> Sprint:
 
 @routes.get("/rest/agile/1.0/sprint/{sprint}")
 def get_sprint(sim: Any, request: Request) -> Response:
+    """One sprint."""
     with sim.lock:
         return json_response(sprint_json(sim, sprint_or_404(sim.state, request.params["sprint"])))
 
 
 def board_issue_page(sim: Any, request: Request, backlog: bool) -> Response:
+    """Issues of the board's filter (optionally AND jql), in filter order."""
     start, size = _page_args(request)
     extra = request.arg("jql")
     with sim.lock:
@@ -216,9 +228,11 @@ def board_issue_page(sim: Any, request: Request, backlog: bool) -> Response:
 
 @routes.get("/rest/agile/1.0/board/{board}/issue")
 def board_issues(sim: Any, request: Request) -> Response:
+    """All issues of the board."""
     return board_issue_page(sim, request, backlog=False)
 
 
 @routes.get("/rest/agile/1.0/board/{board}/backlog")
 def board_backlog(sim: Any, request: Request) -> Response:
+    """Issues not in an open sprint and not done."""
     return board_issue_page(sim, request, backlog=True)

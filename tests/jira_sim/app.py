@@ -63,6 +63,7 @@ class Sim:
         self.webhooks = webhook_delivery.Dispatcher(self)
 
     def reset(self, dataset_name: str, issues: int | None, version: str) -> None:
+        """Replace the state (and config, stats, webhooks) with a fresh dataset."""
         fresh = dataset.build(dataset_name, issues, version)
         with self.lock:
             self.state = fresh

@@ -55,6 +55,7 @@ def _rps(
 
 
 def run(issues: int, threads: int, count: int) -> dict[str, Any]:
+    """All measurements for one simulator with `issues` issues."""
     started = time.perf_counter()
     server = SimServer(issues=issues).start()
     startup_s = time.perf_counter() - started
@@ -90,6 +91,7 @@ def run(issues: int, threads: int, count: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Print the measurements as JSON."""
     parser = argparse.ArgumentParser(prog="python -m tests.jira_sim.bench", description=__doc__)
     parser.add_argument("--issues", type=int, default=100_000, help="SHOP issues (default 100000)")
     parser.add_argument("--threads", type=int, default=8, help="client threads (default 8)")

@@ -14,6 +14,7 @@ routes = Routes()
 
 @routes.post("/_sim/reset", auth=False)
 def reset(sim: Any, request: Request) -> Response:
+    """POST /_sim/reset."""
     body = request.json() or {}
     if not isinstance(body, dict):
         raise JiraHttpError(400, "body must be a JSON object")
@@ -34,6 +35,7 @@ def reset(sim: Any, request: Request) -> Response:
 
 @routes.put("/_sim/config", auth=False)
 def configure(sim: Any, request: Request) -> Response:
+    """PUT /_sim/config (the whole config at once)."""
     body = request.json_object()
     sim.faults.configure(body)
     return json_response(
@@ -47,6 +49,7 @@ def configure(sim: Any, request: Request) -> Response:
 
 @routes.post("/_sim/sprints/{sprint}/close", auth=False)
 def close_sprint(sim: Any, request: Request) -> Response:
+    """POST /_sim/sprints/<id>/close."""
     with sim.lock:
         sprint = sprint_or_404(sim.state, request.params["sprint"])
         event = close(sim, sprint)
@@ -57,6 +60,7 @@ def close_sprint(sim: Any, request: Request) -> Response:
 
 @routes.get("/_sim/stats", auth=False)
 def stats(sim: Any, request: Request) -> Response:
+    """GET /_sim/stats."""
     return json_response(sim.stats.snapshot())
 
 

@@ -78,6 +78,7 @@ CUSTOM_TYPES: dict[str, tuple[str, str | None]] = {
 
 
 def system_fields() -> list[Field]:
+    """Jira's system fields the simulator stores."""
     return [
         _system("summary", "Summary", "string"),
         _system("description", "Description", "string"),
@@ -95,6 +96,7 @@ def system_fields() -> list[Field]:
 
 
 def software_fields() -> list[Field]:
+    """Fields every Jira Software instance has."""
     return [
         custom_field(10002, "Story Points", CT + "float", CT + "exactnumber"),
         custom_field(10019, "Rank", GH + "gh-lexo-rank", GH + "gh-lexo-rank-searcher"),
@@ -103,6 +105,7 @@ def software_fields() -> list[Field]:
 
 
 def default_screens() -> list[Screen]:
+    """Screens 1, 2, 3 of a fresh Jira."""
     basic = ["summary", "issuetype", "priority", "description", "assignee", "reporter", "labels"]
     return [
         Screen(
@@ -127,6 +130,7 @@ def default_screens() -> list[Screen]:
 
 
 def users() -> dict[str, User]:
+    """The demo users: an administrator and an ordinary user."""
     return {
         "admin": User("admin", "JIRAUSER10000", "admin", "demo-admin-token", "Ada Admin", True),
         "dev": User("dev", "JIRAUSER10100", "dev", "demo-dev-token", "Dev Eloper", False),

@@ -13,6 +13,8 @@ from tests.jira_sim.web import JiraHttpError
 
 @dataclass
 class FailRule:
+    """Fail requests whose path matches, `remaining` more times."""
+
     path_regex: re.Pattern[str]
     status: int
     remaining: int | None  # None: forever

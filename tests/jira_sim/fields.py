@@ -27,6 +27,7 @@ _ALLOWED_KEYS = {"name", "description", "type", "searcherKey", "projectIds", "is
 
 
 def field_bean(field: Field) -> dict[str, Any]:
+    """FieldBean as GET /field lists it."""
     return {
         "id": field.id,
         "name": field.name,
@@ -42,6 +43,7 @@ def field_bean(field: Field) -> dict[str, Any]:
 @routes.get("/rest/api/2/field")
 def list_fields(sim: Any, request: Request) -> Response:
     # A bare array, although the spec types it as one FieldBean (reference §9).
+    """All fields, as a bare array."""
     with sim.lock:
         beans = [field_bean(f) for f in sim.state.fields.values()]
     return json_response(beans)
@@ -49,6 +51,7 @@ def list_fields(sim: Any, request: Request) -> Response:
 
 @routes.post("/rest/api/2/field")
 def create_field(sim: Any, request: Request) -> Response:
+    """Create a custom field (administrators only)."""
     require_admin(request)
     body = request.json_object()
     unknown = sorted(set(body) - _ALLOWED_KEYS)

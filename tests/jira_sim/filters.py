@@ -15,6 +15,7 @@ routes = Routes()
 
 
 def filter_or_404(state: SimState, raw: str) -> Filter:
+    """The filter, or 404."""
     found = state.filters.get(int(raw)) if raw.isdigit() else None
     if found is None:
         raise JiraHttpError(
@@ -26,6 +27,7 @@ def filter_or_404(state: SimState, raw: str) -> Filter:
 
 
 def filter_json(sim: Any, item: Filter, user: Any) -> dict[str, Any]:
+    """FilterBean."""
     base = sim.base_url
     owner = sim.state.users[item.owner]
     return {
@@ -59,6 +61,7 @@ def filter_json(sim: Any, item: Filter, user: Any) -> dict[str, Any]:
 
 @routes.get("/rest/api/2/filter/{id}")
 def get_filter(sim: Any, request: Request) -> Response:
+    """One filter."""
     with sim.lock:
         return json_response(
             filter_json(sim, filter_or_404(sim.state, request.params["id"]), request.user)
@@ -67,6 +70,7 @@ def get_filter(sim: Any, request: Request) -> Response:
 
 @routes.put("/rest/api/2/filter/{id}")
 def update_filter(sim: Any, request: Request) -> Response:
+    """Change name, description or JQL (owner or admin); the JQL must be valid."""
     body = request.json_object()
     with sim.lock:
         state = sim.state

@@ -35,6 +35,7 @@ def _item_json(state: SimState, item: CardItem) -> dict[str, Any]:
 
 
 def layout_json(state: SimState, board: Board, mode: str | None) -> dict[str, Any]:
+    """Card layout as greenhopper shows it, for one mode or both."""
     current = [_item_json(state, i) for i in board.card_layout if mode in (None, i.mode)]
     used = {i.field_id for i in board.card_layout if mode in (None, i.mode)}
     available = [
@@ -60,6 +61,7 @@ def _changed(sim: Any, board: Board) -> dict[str, Any]:
 
 @routes.get("/rest/greenhopper/1.0/cardlayout/{board}/{mode}/field")
 def get_card_layout(sim: Any, request: Request) -> Response:
+    """Card fields of one mode."""
     mode = _mode(request.params["mode"])
     with sim.lock:
         board = board_or_404(sim.state, request.params["board"])
@@ -68,6 +70,7 @@ def get_card_layout(sim: Any, request: Request) -> Response:
 
 @routes.post("/rest/greenhopper/1.0/cardlayout/{board}/{mode}/field")
 def add_card_field(sim: Any, request: Request) -> Response:
+    """Add a card field; at most three per mode."""
     _board_admin(request)
     mode = _mode(request.params["mode"])
     field_id = request.json_object().get("fieldId")
@@ -95,6 +98,7 @@ def add_card_field(sim: Any, request: Request) -> Response:
 
 @routes.delete("/rest/greenhopper/1.0/cardlayout/{board}/{mode}/field/{item}")
 def remove_card_field(sim: Any, request: Request) -> Response:
+    """Remove a card field."""
     _board_admin(request)
     mode = _mode(request.params["mode"])
     with sim.lock:
@@ -122,12 +126,14 @@ def _rapid_view(sim: Any, request: Request) -> Board:
 
 @routes.get("/rest/greenhopper/1.0/rapidviewconfig/cardLayout")
 def rapid_card_layout(sim: Any, request: Request) -> Response:
+    """Card layout of both modes."""
     with sim.lock:
         return json_response(layout_json(sim.state, _rapid_view(sim, request), None))
 
 
 @routes.get("/rest/greenhopper/1.0/rapidviewconfig/editmodel")
 def edit_model(sim: Any, request: Request) -> Response:
+    """The board settings edit model (rapidviewconfig/editmodel)."""
     with sim.lock:
         state = sim.state
         board = _rapid_view(sim, request)

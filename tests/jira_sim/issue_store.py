@@ -19,6 +19,7 @@ _POINTS = [None, 1.0, 2.0, 3.0, 5.0, 8.0]
 
 
 def parse_key(key: str) -> tuple[str, int] | None:
+    """('SHOP', 12) from 'SHOP-12', or None."""
     project, _, number = key.upper().rpartition("-")
     if not project or not number.isdigit():
         return None
@@ -44,6 +45,7 @@ def locate(state: SimState, key_or_id: str) -> tuple[Project, int] | None:
 
 
 def issue_id(project: Project, n: int) -> int:
+    """The numeric id of issue n."""
     return project.id_base + n
 
 
@@ -101,6 +103,7 @@ def value(state: SimState, project: Project, n: int, field_id: str) -> Any:
 
 
 def raw_fields(state: SimState, project: Project, n: int, wanted: list[str]) -> dict[str, Any]:
+    """Raw values of the wanted fields."""
     return {fid: value(state, project, n, fid) for fid in wanted}
 
 
@@ -120,4 +123,5 @@ def invalidate(state: SimState, changed: set[str]) -> None:
 
 
 def now_timestamp() -> str:
+    """Now, formatted like Jira's timestamps."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000"

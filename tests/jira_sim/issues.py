@@ -24,6 +24,7 @@ _MISSING = "Issue Does Not Exist"
 
 
 def find(state: SimState, key: str) -> tuple[Project, int]:
+    """The issue, or 404 `Issue Does Not Exist`."""
     found = issue_store.locate(state, key)
     if found is None:
         raise JiraHttpError(404, _MISSING)
@@ -44,6 +45,7 @@ def editable_fields(state: SimState, project: Project, n: int) -> list[str]:
 
 @routes.get("/rest/api/2/issue/{key}")
 def get_issue(sim: Any, request: Request) -> Response:
+    """One issue with the selected fields (default all)."""
     with sim.lock:
         state = sim.state
         project, n = find(state, request.params["key"])
@@ -54,6 +56,7 @@ def get_issue(sim: Any, request: Request) -> Response:
 
 @routes.get("/rest/api/2/issue/{key}/editmeta")
 def editmeta(sim: Any, request: Request) -> Response:
+    """The fields of the issue's edit screen."""
     with sim.lock:
         state = sim.state
         project, n = find(state, request.params["key"])
@@ -83,6 +86,7 @@ def _parse_edit(body: dict[str, Any]) -> dict[str, tuple[str, Any]]:
 
 @routes.put("/rest/api/2/issue/{key}")
 def edit_issue(sim: Any, request: Request) -> Response:
+    """Edit fields: the screen, type and notifyUsers rules; all or nothing."""
     notify = (request.arg("notifyUsers", "true") or "true").lower() != "false"
     if not notify and not request.user.admin:
         raise JiraHttpError(403, NOTIFY_FORBIDDEN)

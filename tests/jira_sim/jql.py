@@ -19,18 +19,23 @@ class JqlError(Exception):
 
 @dataclass(frozen=True)
 class Token:
+    """One lexical token."""
+
     kind: str  # str | op | punct | word | end
     text: str
     pos: int
 
     @property
     def keyword(self) -> str | None:
+        """The upper-case keyword, or None."""
         upper = self.text.upper()
         return upper if self.kind == "word" and upper in KEYWORDS else None
 
 
 @dataclass(frozen=True)
 class Value:
+    """A literal or function call in a clause."""
+
     text: str
     function: bool = False  # openSprints() and friends
     quoted: bool = False
@@ -38,6 +43,8 @@ class Value:
 
 @dataclass
 class Clause:
+    """`field op value(s)`."""
+
     field: str
     op: str  # one of OPERATORS
     values: list[Value] = field(default_factory=list)
@@ -45,17 +52,22 @@ class Clause:
 
 @dataclass
 class BoolExpr:
+    """AND / OR over parts, or NOT over one part."""
+
     op: str  # AND | OR | NOT
     parts: list[object] = field(default_factory=list)
 
 
 @dataclass
 class Query:
+    """A WHERE tree and the ORDER BY list."""
+
     where: object | None
     order_by: list[tuple[str, str]]
 
 
 def tokenize(text: str) -> list[Token]:
+    """Split JQL into tokens."""
     tokens, pos = [], 0
     text = text.rstrip()
     while pos < len(text):
@@ -77,24 +89,30 @@ def _error(message: str, pos: int) -> str:
 
 
 class Parser:
+    """Recursive descent over the tokens."""
+
     def __init__(self, text: str) -> None:
         self.tokens = tokenize(text)
         self.i = 0
 
     def peek(self) -> Token:
+        """The next token, not consumed."""
         return self.tokens[self.i]
 
     def next(self) -> Token:
+        """Consume the next token."""
         token = self.tokens[self.i]
         self.i += 1
         return token
 
     def expect_keyword(self, word: str) -> None:
+        """Consume `word` or fail."""
         token = self.next()
         if token.keyword != word:
             raise JqlError(_error(f"Expecting '{word}' but got '{token.text}'", token.pos))
 
     def parse(self) -> Query:
+        """Parse JQL text into a Query."""
         where = None
         if self.peek().kind != "end" and self.peek().keyword != "ORDER":
             where = self.or_expr()
@@ -114,6 +132,7 @@ class Parser:
         return Query(where, order)
 
     def sort(self) -> tuple[str, str]:
+        """One ORDER BY item."""
         name = self.field_name()
         direction = "ASC"
         if self.peek().keyword in ("ASC", "DESC"):
@@ -121,6 +140,7 @@ class Parser:
         return name, direction
 
     def or_expr(self) -> object:
+        """`a OR b ...`."""
         parts = [self.and_expr()]
         while self.peek().keyword == "OR":
             self.next()
@@ -128,6 +148,7 @@ class Parser:
         return parts[0] if len(parts) == 1 else BoolExpr("OR", parts)
 
     def and_expr(self) -> object:
+        """`a AND b ...`."""
         parts = [self.not_expr()]
         while self.peek().keyword == "AND":
             self.next()
@@ -135,6 +156,7 @@ class Parser:
         return parts[0] if len(parts) == 1 else BoolExpr("AND", parts)
 
     def not_expr(self) -> object:
+        """`NOT x`, `( ... )` or a clause."""
         token = self.peek()
         if token.keyword == "NOT":
             self.next()
@@ -149,12 +171,14 @@ class Parser:
         return self.clause()
 
     def field_name(self) -> str:
+        """A field reference."""
         token = self.next()
         if token.kind not in ("word", "str") or token.keyword:
             raise JqlError(_error(f"Expecting a field name but got '{token.text}'", token.pos))
         return token.text
 
     def clause(self) -> Clause:
+        """`field op value`, `IN (...)` or `IS [NOT] EMPTY`."""
         name = self.field_name()
         token = self.next()
         if token.kind == "op":
@@ -183,6 +207,7 @@ class Parser:
         )
 
     def value(self) -> Value:
+        """A literal or `function()`."""
         token = self.next()
         if token.kind == "str":
             return Value(token.text, quoted=True)
@@ -201,6 +226,7 @@ class Parser:
         return Value(token.text)
 
     def value_list(self) -> list[Value]:
+        """`(a, b, ...)` or a list function."""
         if self.peek().kind == "word":  # `sprint in openSprints()`
             value = self.value()
             if value.function:
@@ -220,4 +246,5 @@ class Parser:
 
 
 def parse(text: str) -> Query:
+    """Parse JQL text into a Query."""
     return Parser(text or "").parse()

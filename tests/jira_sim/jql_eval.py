@@ -36,6 +36,7 @@ _SPRINT_FUNCS = {
 
 
 def missing_field(name: str) -> JqlError:
+    """Jira's error for an unknown or unsearchable field."""
     return JqlError(f"Field '{name}' does not exist or you do not have permission to view it.")
 
 
@@ -64,12 +65,15 @@ def resolve_field(state: SimState, name: str) -> str:
 
 @dataclass
 class Compiled:
+    """What a search needs: candidates, predicate, sort key."""
+
     projects: list[Project]
     keys: list[tuple[Project, int]] | None
     predicate: Predicate | None
     sort_key: Callable[[tuple[Project, int]], Any]
 
     def candidates(self) -> Iterator[tuple[Project, int]]:
+        """Issues to test, narrowed by top-level project/key clauses."""
         if self.keys is not None:
             yield from self.keys
             return
@@ -79,6 +83,8 @@ class Compiled:
 
 
 class Compiler:
+    """Turns a parsed Query into predicates over (project, n)."""
+
     def __init__(self, state: SimState, user: str, validate: bool = True) -> None:
         self.state = state
         self.user = user
@@ -87,6 +93,7 @@ class Compiler:
         self.volatile = False
 
     def compile(self, query: Query) -> Compiled:
+        """Compile the query, validating fields and values like Jira."""
         projects = list(self.state.projects.values())
         keys = None
         predicate = self.expr(query.where) if query.where is not None else None
@@ -108,18 +115,21 @@ class Compiler:
         return Compiled(projects, keys, predicate, self.sort_key(query.order_by))
 
     def project(self, value: Value) -> Project:
+        """The project a value names, or Jira's error."""
         for p in self.state.projects.values():
             if value.text.upper() in (p.key, str(p.id)) or value.text.lower() == p.name.lower():
                 return p
         raise JqlError(f"The value '{value.text}' does not exist for the field 'project'.")
 
     def issue(self, value: Value) -> tuple[Project, int] | None:
+        """The issue a key names; unknown keys are an error when validating."""
         found = issue_store.locate(self.state, value.text)
         if found is None and self.validate:
             raise JqlError(f"An issue with key '{value.text}' does not exist for field 'key'.")
         return found
 
     def expr(self, node: object) -> Predicate:
+        """A predicate for a boolean tree."""
         if isinstance(node, BoolExpr):
             parts = [self.expr(p) for p in node.parts]
             if node.op == "AND":
@@ -131,6 +141,7 @@ class Compiler:
         return self.clause(node)
 
     def clause(self, clause: Clause) -> Predicate:
+        """A predicate for one clause."""
         fid = resolve_field(self.state, clause.field)
         self.used.add(fid)
         op = clause.op
@@ -222,6 +233,7 @@ class Compiler:
         return text
 
     def sort_key(self, order_by: list[tuple[str, str]]) -> Callable[[tuple[Project, int]], Any]:
+        """A sort key for ORDER BY (empty last ascending, then key)."""
         keys = []
         for name, direction in order_by:
             fid = resolve_field(self.state, name)
@@ -230,6 +242,7 @@ class Compiler:
         state = self.state
 
         def key(pn: tuple[Project, int]) -> tuple:
+            """The sort key of one issue."""
             project, n = pn
             out: list[Any] = []
             for fid, desc in keys:

@@ -74,6 +74,7 @@ def _moved_ranks(sim: Any, project: Project, target: int, moving: set, before: b
 
 @routes.put("/rest/agile/1.0/issue/rank")
 def rank_issues(sim: Any, request: Request) -> Response:
+    """Rank issues before or after another; 207 when some are unknown."""
     body = request.json_object()
     keys = body.get("issues")
     before, after = body.get("rankBeforeIssue"), body.get("rankAfterIssue")

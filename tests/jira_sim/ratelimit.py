@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 @dataclass
 class Decision:
+    """Whether a request may pass, with the X-RateLimit-* headers to send."""
+
     allowed: bool
     headers: dict[str, str]
 
@@ -26,6 +28,7 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def take(self, user: str) -> Decision:
+        """Take one token from `user`'s bucket."""
         now = time.monotonic()
         with self._lock:
             tokens, stamp = self._buckets.get(user, (float(self.capacity), now))

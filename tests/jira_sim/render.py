@@ -34,6 +34,7 @@ def select_fields(state: SimState, specs: list[str] | None, default: str) -> lis
 
 
 def render_value(state: SimState, base_url: str, field_id: str, raw: Any) -> Any:
+    """One field's raw value as Jira renders it in REST."""
     if raw is None:
         return None
     if field_id == "issuetype":
@@ -106,6 +107,7 @@ def sprint_string(state: SimState, sprint_id: int) -> str:
 def issue_json(
     state: SimState, base_url: str, project: Project, n: int, field_ids: list[str]
 ) -> dict[str, Any]:
+    """IssueBean with the wanted fields."""
     issue_id = str(issue_store.issue_id(project, n))
     values = issue_store.raw_fields(state, project, n, field_ids)
     return {

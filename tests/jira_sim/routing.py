@@ -14,6 +14,8 @@ Handler = Callable[[Any, Request], Response]
 
 @dataclass(frozen=True)
 class Route:
+    """One method + path pattern and its handler."""
+
     method: str
     pattern: str
     regex: re.Pattern[str]
@@ -28,6 +30,7 @@ class Routes:
         self.items: list[Route] = []
 
     def add(self, method: str, pattern: str, auth: bool = True) -> Callable[[Handler], Handler]:
+        """Register a handler for `method pattern`."""
         regex = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern) + "$")
 
         def decorate(handler: Handler) -> Handler:
@@ -37,15 +40,19 @@ class Routes:
         return decorate
 
     def get(self, pattern: str, auth: bool = True) -> Callable[[Handler], Handler]:
+        """Register a GET handler."""
         return self.add("GET", pattern, auth)
 
     def post(self, pattern: str, auth: bool = True) -> Callable[[Handler], Handler]:
+        """Register a POST handler."""
         return self.add("POST", pattern, auth)
 
     def put(self, pattern: str, auth: bool = True) -> Callable[[Handler], Handler]:
+        """Register a PUT handler."""
         return self.add("PUT", pattern, auth)
 
     def delete(self, pattern: str, auth: bool = True) -> Callable[[Handler], Handler]:
+        """Register a DELETE handler."""
         return self.add("DELETE", pattern, auth)
 
 
@@ -59,6 +66,7 @@ class Router:
             self._buckets.setdefault(_bucket(route.pattern), []).append(route)
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        """The route and path parameters for a request; 404/405 like Jira otherwise."""
         method = "GET" if method == "HEAD" else method  # HEAD is GET without the body
         allowed = False
         for route in self._buckets.get(_bucket(path), ()):

@@ -38,6 +38,7 @@ def _screenable(state: SimState, field_id: str) -> dict[str, Any]:
 
 @routes.get("/rest/api/2/screens")
 def list_screens(sim: Any, request: Request) -> Response:
+    """All screens; a bare array on 10.x, a page on 9.x."""
     _admin(request)
     with sim.lock:
         beans = [
@@ -57,6 +58,7 @@ def list_screens(sim: Any, request: Request) -> Response:
 
 @routes.get("/rest/api/2/screens/{screen}/tabs")
 def list_tabs(sim: Any, request: Request) -> Response:
+    """Tabs of a screen."""
     _admin(request)
     with sim.lock:
         screen = _screen(sim.state, request.params["screen"])
@@ -65,6 +67,7 @@ def list_tabs(sim: Any, request: Request) -> Response:
 
 @routes.post("/rest/api/2/screens/{screen}/tabs")
 def add_tab(sim: Any, request: Request) -> Response:
+    """Add a tab."""
     _admin(request)
     body = request.json_object()
     name = body.get("name")
@@ -85,6 +88,7 @@ def add_tab(sim: Any, request: Request) -> Response:
 
 @routes.get("/rest/api/2/screens/{screen}/tabs/{tab}/fields")
 def list_tab_fields(sim: Any, request: Request) -> Response:
+    """Fields on a tab."""
     _admin(request)
     with sim.lock:
         state = sim.state
@@ -106,6 +110,7 @@ def add_to_tab(state: SimState, screen: Screen, tab: Tab, field_id: Any) -> dict
 
 @routes.post("/rest/api/2/screens/{screen}/tabs/{tab}/fields")
 def add_tab_field(sim: Any, request: Request) -> Response:
+    """Add a field to a tab."""
     _admin(request)
     body = request.json_object()
     with sim.lock:
@@ -117,6 +122,7 @@ def add_tab_field(sim: Any, request: Request) -> Response:
 
 @routes.delete("/rest/api/2/screens/{screen}/tabs/{tab}/fields/{field}")
 def remove_tab_field(sim: Any, request: Request) -> Response:
+    """Remove a field from a tab."""
     _admin(request)
     with sim.lock:
         tab = _tab(_screen(sim.state, request.params["screen"]), request.params["tab"])
@@ -129,6 +135,7 @@ def remove_tab_field(sim: Any, request: Request) -> Response:
 
 @routes.get("/rest/api/2/screens/{screen}/availableFields")
 def available_fields(sim: Any, request: Request) -> Response:
+    """Fields not yet on the screen."""
     _admin(request)
     with sim.lock:
         state = sim.state

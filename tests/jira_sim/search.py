@@ -99,6 +99,7 @@ def _validate_flag(raw: Any) -> bool:
 
 @routes.get("/rest/api/2/search")
 def search_get(sim: Any, request: Request) -> Response:
+    """Search with query parameters."""
     size = request.arg("maxResults")
     body = page(
         sim,
@@ -115,6 +116,7 @@ def search_get(sim: Any, request: Request) -> Response:
 
 @routes.post("/rest/api/2/search")
 def search_post(sim: Any, request: Request) -> Response:
+    """Search with a SearchRequestBean body."""
     body = request.json_object()
     unknown = sorted(set(body) - _SEARCH_KEYS)
     if unknown:

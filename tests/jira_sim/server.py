@@ -10,6 +10,8 @@ from tests.jira_sim.web import Request, Response
 
 
 class SimHTTPServer(ThreadingHTTPServer):
+    """A threaded server (one thread per connection) bound to one Sim."""
+
     daemon_threads = True
     request_queue_size = 128
     allow_reuse_address = True
@@ -22,6 +24,8 @@ class SimHTTPServer(ThreadingHTTPServer):
 
 
 class Handler(BaseHTTPRequestHandler):
+    """Reads a request, hands it to the Sim, writes the answer with Content-Length."""
+
     protocol_version = "HTTP/1.1"  # keep-alive: clients reuse connections
     server_version = "JiraSim/1.0"
     disable_nagle_algorithm = True
@@ -58,6 +62,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def make_server(sim: Sim, host: str = "127.0.0.1", port: int = 0) -> SimHTTPServer:
+    """A server for `sim`, not yet serving."""
     server = SimHTTPServer((host, port), sim)
     server.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     return server

@@ -47,6 +47,7 @@ ADMINISTER_DESCRIPTION = (
 
 
 def user_json(base_url: str, user: User, groups: bool = False) -> dict[str, Any]:
+    """UserBean; `groups` expands group membership."""
     avatar = f"{base_url}/secure/useravatar?avatarId=10122"
     body: dict[str, Any] = {
         "self": f"{base_url}/rest/api/2/user?username={user.name}",
@@ -70,6 +71,7 @@ def user_json(base_url: str, user: User, groups: bool = False) -> dict[str, Any]
 
 @routes.get("/rest/api/2/serverInfo", auth=False)
 def server_info(sim: Any, request: Request) -> Response:
+    """Version facts; anonymous callers allowed."""
     numbers = VERSIONS[sim.state.version]
     return json_response(
         {
@@ -87,11 +89,13 @@ def server_info(sim: Any, request: Request) -> Response:
 
 @routes.get("/rest/api/2/myself")
 def myself(sim: Any, request: Request) -> Response:
+    """The caller, groups expanded."""
     return json_response(user_json(sim.base_url, request.user, groups=True))
 
 
 @routes.get("/rest/api/2/mypermissions")
 def my_permissions(sim: Any, request: Request) -> Response:
+    """Every permission with havePermission for the caller."""
     user = request.user
     permissions = {
         key: {

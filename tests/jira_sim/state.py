@@ -8,6 +8,8 @@ from typing import Any
 
 @dataclass
 class User:
+    """A Jira user with password and personal access token."""
+
     name: str
     key: str
     password: str
@@ -17,11 +19,14 @@ class User:
 
     @property
     def email(self) -> str:
+        """The user's e-mail address."""
         return f"{self.name}@example.com"
 
 
 @dataclass
 class Field:
+    """A system or custom field."""
+
     id: str
     name: str
     custom: bool
@@ -32,13 +37,16 @@ class Field:
 
     @property
     def searchable(self) -> bool:
+        """System fields and custom fields with a searcher are searchable."""
         return not self.custom or self.searcher is not None
 
     @property
     def number(self) -> int | None:
+        """N of customfield_N."""
         return int(self.id.split("_")[1]) if self.custom else None
 
     def clause_names(self) -> list[str]:
+        """Names JQL accepts for the field."""
         if self.custom:
             return [f"cf[{self.number}]", self.name] if self.searchable else []
         return [self.id]
@@ -46,6 +54,8 @@ class Field:
 
 @dataclass
 class Tab:
+    """A screen tab and its field ids in order."""
+
     id: int
     name: str
     fields: list[str] = field(default_factory=list)
@@ -53,17 +63,22 @@ class Tab:
 
 @dataclass
 class Screen:
+    """A screen and its tabs."""
+
     id: int
     name: str
     description: str
     tabs: list[Tab] = field(default_factory=list)
 
     def field_ids(self) -> list[str]:
+        """Field ids on all tabs."""
         return [fid for tab in self.tabs for fid in tab.fields]
 
 
 @dataclass(frozen=True)
 class Status:
+    """A workflow status."""
+
     id: str
     name: str
     category: str  # new | indeterminate | done
@@ -72,6 +87,8 @@ class Status:
 
 @dataclass(eq=False)  # hashed by identity: search results are (project, n) pairs in sets
 class Project:
+    """A project; its issues are numbered 1..count."""
+
     id: int
     key: str
     name: str
@@ -83,11 +100,14 @@ class Project:
     id_base: int  # issue id = id_base + n
 
     def screen_for(self, issue_type_id: str) -> int:
+        """The edit screen id for an issue type."""
         return self.screens.get(issue_type_id, self.default_screen)
 
 
 @dataclass
 class Sprint:
+    """An agile sprint."""
+
     id: int
     name: str
     state: str  # future | active | closed
@@ -100,6 +120,8 @@ class Sprint:
 
 @dataclass
 class CardItem:
+    """One card-layout field of a board."""
+
     id: int
     field_id: str
     mode: str
@@ -107,6 +129,8 @@ class CardItem:
 
 @dataclass
 class Board:
+    """An agile board."""
+
     id: int
     name: str
     type: str  # scrum | kanban
@@ -118,6 +142,8 @@ class Board:
 
 @dataclass
 class Filter:
+    """A saved filter."""
+
     id: int
     name: str
     jql: str
@@ -127,6 +153,8 @@ class Filter:
 
 @dataclass
 class Webhook:
+    """A registered webhook."""
+
     id: int
     name: str
     url: str
@@ -140,6 +168,8 @@ class Webhook:
 
 @dataclass
 class SimState:
+    """Everything one reset creates."""
+
     version: str
     users: dict[str, User]
     fields: dict[str, Field]
@@ -161,10 +191,9 @@ class SimState:
 
     @property
     def major(self) -> int:
+        """The major version (9 or 10)."""
         return int(self.version.split(".")[0])
 
     def user_by_token(self, token: str) -> User | None:
+        """The user owning a PAT."""
         return next((u for u in self.users.values() if u.token == token), None)
-
-    def screen_of_tab(self, tab_id: int) -> Screen | None:
-        return next((s for s in self.screens.values() for t in s.tabs if t.id == tab_id), None)

@@ -8,6 +8,8 @@ from typing import Any
 
 
 class Stats:
+    """Counters behind GET /_sim/stats."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.requests: Counter[str] = Counter()
@@ -19,6 +21,7 @@ class Stats:
         self.webhooks_failed = 0
 
     def record(self, method: str, route: str, status: int) -> None:
+        """Count one answered request."""
         with self._lock:
             self.requests[f"{method} {route}"] += 1
             self.statuses[status] += 1
@@ -26,10 +29,12 @@ class Stats:
                 self.rate_limited += 1
 
     def add(self, name: str, amount: int = 1) -> None:
+        """Add to a named counter."""
         with self._lock:
             setattr(self, name, getattr(self, name) + amount)
 
     def snapshot(self) -> dict[str, Any]:
+        """The counters as JSON."""
         with self._lock:
             return {
                 "requests": dict(self.requests),

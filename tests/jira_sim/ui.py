@@ -24,6 +24,7 @@ _STYLE = """body{font-family:sans-serif;margin:2em;color:#172b4d}
 
 @routes.get("/_sim/ui/board/{board}", auth=False)
 def board_page(sim: Any, request: Request) -> Response:
+    """The HTML page of one board."""
     with sim.lock:
         state = sim.state
         board = board_or_404(state, request.params["board"])

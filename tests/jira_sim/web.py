@@ -27,12 +27,15 @@ class JiraHttpError(Exception):
         self.headers = headers or {}
 
     def response(self) -> Response:
+        """The error as Jira's ErrorCollection."""
         body = {"errorMessages": self.messages, "errors": self.errors}
         return json_response(body, self.status, self.headers)
 
 
 @dataclass
 class Request:
+    """One HTTP request as handlers see it."""
+
     method: str
     path: str
     query_string: str
@@ -45,15 +48,18 @@ class Request:
 
     @property
     def query(self) -> dict[str, list[str]]:
+        """Parsed query parameters."""
         if self._query is None:
             self._query = parse_qs(self.query_string, keep_blank_values=True)
         return self._query
 
     def arg(self, name: str, default: str | None = None) -> str | None:
+        """The first value of a query parameter."""
         values = self.query.get(name)
         return values[0] if values else default
 
     def int_arg(self, name: str, default: int) -> int:
+        """An integer query parameter, 400 if malformed."""
         raw = self.arg(name)
         if raw is None or raw == "":
             return default
@@ -65,6 +71,7 @@ class Request:
             ) from None
 
     def json(self) -> Any:
+        """The JSON body, 400 if malformed."""
         if not self.body:
             return None
         try:
@@ -74,6 +81,7 @@ class Request:
             raise JiraHttpError(400, f"Unexpected character in JSON body: {exc}") from None
 
     def json_object(self) -> dict[str, Any]:
+        """The JSON body, which must be an object."""
         body = self.json()
         if not isinstance(body, dict):
             raise JiraHttpError(
@@ -82,11 +90,14 @@ class Request:
         return body
 
     def header(self, name: str) -> str | None:
+        """A header by case-insensitive name."""
         return self.headers.get(name.lower())
 
 
 @dataclass
 class Response:
+    """One HTTP answer."""
+
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
@@ -94,17 +105,16 @@ class Response:
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A compact JSON answer."""
     body = json.dumps(data, separators=(",", ":")).encode()
     return Response(status, body, dict(headers or {}))
 
 
 def no_content() -> Response:
+    """204."""
     return Response(204, b"", {}, "")
 
 
 def html_response(text: str, status: int = 200) -> Response:
+    """An HTML answer."""
     return Response(status, text.encode(), {}, "text/html;charset=UTF-8")
-
-
-def not_found(message: str) -> JiraHttpError:
-    return JiraHttpError(404, message)

@@ -25,6 +25,7 @@ _VARIABLE = re.compile(
 
 
 def sign(secret: str, body: bytes) -> str:
+    """X-Hub-Signature value for `body`."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
@@ -127,10 +128,12 @@ class Dispatcher:
         return not self.queue.unfinished_tasks
 
     def clear(self) -> None:
+        """Finish pending deliveries and forget the log."""
         self.flush(5.0)
         with self._lock:
             self.deliveries = []
 
     def stop(self) -> None:
+        """Stop the delivery thread."""
         if self._thread is not None and self._thread.is_alive():
             self.queue.put(None)

@@ -48,6 +48,7 @@ def _admin(request: Request) -> None:
 
 
 def webhook_json(sim: Any, hook: Webhook) -> dict[str, Any]:
+    """The webhook as each version's API shows it."""
     if sim.state.major >= 10:
         return {
             "id": hook.id,
