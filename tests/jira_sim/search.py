@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from tests.jira_sim.jql import JqlError, parse
 from tests.jira_sim.jql_eval import Compiler
 from tests.jira_sim.render import issue_json, select_fields
 from tests.jira_sim.routing import Routes
-from tests.jira_sim.state import Project
+from tests.jira_sim.state import Project, SimState
 from tests.jira_sim.web import JiraHttpError, Request, Response, json_response
 
 routes = Routes()
@@ -28,9 +30,30 @@ _SEARCH_KEYS = {
 _CACHE_SIZE = 16
 
 
-def ordered_matches(
-    sim: Any, jql: str, user: str, validate: bool = True
-) -> list[tuple[Project, int]]:
+class Matches(Sequence):
+    """Search results held as an array of issue ids (8 bytes each), read as (project, n)."""
+
+    def __init__(self, state: SimState, found: list[tuple[Project, int]]) -> None:
+        self._projects = sorted(state.projects.values(), key=lambda p: p.id_base)
+        self._ids = array("q", (p.id_base + n for p, n in found))
+
+    def _pair(self, issue_id: int) -> tuple[Project, int]:
+        project = next(p for p in reversed(self._projects) if p.id_base < issue_id)
+        return project, issue_id - project.id_base
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[tuple[Project, int]]:
+        return (self._pair(i) for i in self._ids)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self._pair(i) for i in self._ids[index]]
+        return self._pair(self._ids[index])
+
+
+def ordered_matches(sim: Any, jql: str, user: str, validate: bool = True) -> Matches:
     """All matching (project, n) in JQL order (caller holds the lock).
 
     Cached until a write touches a field the query filters or sorts on, so paging through
@@ -51,12 +74,13 @@ def ordered_matches(
     found = [pn for pn in compiled.candidates() if predicate is None or predicate(*pn)]
     if query.order_by or compiled.keys is None:
         found.sort(key=compiled.sort_key)
+    matches = Matches(state, found)
     if len(state.search_cache) >= _CACHE_SIZE:
         state.search_cache.clear()
     # currentUser() and relative dates (-1d) make a result depend on caller or clock: not cached.
     if not compiler.volatile:
-        state.search_cache[cache_key] = (found, compiler.used)
-    return found
+        state.search_cache[cache_key] = (matches, compiler.used)
+    return matches
 
 
 def page(
