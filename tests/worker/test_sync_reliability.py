@@ -164,3 +164,34 @@ def test_random_503s_leave_values_right_or_exactly_reported(
     rerun = wait_run(client, auth_headers, start_sync(client, auth_headers)["run_id"])
     assert rerun["state"] == "succeeded" and rerun["counts"]["written"] == len(wrong)
     assert {k: jira.field(k, PRIORITY_FIELD) for k in want} == want
+
+
+def test_warm_shutdown_stops_early_and_queues_the_rest(
+    client, auth_headers, redis, jira, app_env, tmp_path
+) -> None:
+    import signal
+
+    BoardStore(redis).create(make_board())
+    put_scores(client, auth_headers, SCORES)
+    jira.configure(latency_ms=80)
+    env = {**app_env, "SYNCBACK_CONCURRENCY": "1"}
+    first = WorkerProcess(env, log=tmp_path / "w1.log").start()
+    stopped = start_sync(client, auth_headers)["run_id"]
+    wait_progress(client, auth_headers, stopped, done=3)
+    first.proc.send_signal(signal.SIGTERM)  # what systemd or Ctrl+C sends
+    assert first.proc.wait(30) == 0
+    first.proc = None
+    run = client.get(f"/api/syncs/{stopped}", headers=auth_headers).json
+    assert run["state"] == "failed" and "worker shutdown" in run["message"]
+    assert 0 < run["counts"]["written"] < 20
+    follow = client.get(f"/api/syncs/{run['followed_by']}", headers=auth_headers).json
+    assert follow["state"] == "queued"
+    jira.configure(latency_ms=0)
+    second = WorkerProcess(env, log=tmp_path / "w2.log").start()
+    try:
+        done = wait_run(client, auth_headers, follow["id"])
+    finally:
+        second.stop()
+    assert done["state"] == "succeeded"
+    assert done["counts"]["written"] == 20 - run["counts"]["written"]
+    assert priorities(jira) == RANKS

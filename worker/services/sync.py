@@ -21,7 +21,7 @@ from worker.jira import JiraClient
 from worker.model import Board
 from worker.services import revert, run_lock
 from worker.services.sync_progress import Progress
-from worker.services.sync_requests import mark_started, recover_stale
+from worker.services.sync_requests import mark_started, recover_stale, request_sync
 from worker.services.sync_values import FieldPlan, desired_table, diff
 from worker.services.sync_writer import Pool, write_issue
 from worker.settings import KEY_PREFIX
@@ -36,13 +36,26 @@ class SyncError(Exception):
     """The run cannot proceed at all (no mapped fields, inactive board, search refused)."""
 
 
+class Interrupted(Exception):
+    """The worker is shutting down: stop reading, let writes in flight finish."""
+
+
 def touched_key(board_id: str) -> str:
     """Issues that hold values written by this board (for `out_of_scope: clear`)."""
     return f"{KEY_PREFIX}:sync-touched:{board_id}"
 
 
-def execute(redis: Redis, run_id: str, jira_factory: Callable[[], JiraClient]) -> dict[str, Any]:
-    """Run one queued run (sync or revert) to its end; returns the run's final read."""
+def execute(
+    redis: Redis,
+    run_id: str,
+    jira_factory: Callable[[], JiraClient],
+    should_stop: Callable[[], bool] = lambda: False,
+) -> dict[str, Any]:
+    """Run one queued run (sync or revert) to its end; returns the run's final read.
+
+    `should_stop` turns true on a warm worker shutdown: a sync then stops early (writes in
+    flight finish), ends `failed` with a message, and queues a new run to finish the board.
+    """
     runs = RunStore(redis)
     run = runs.get(run_id, details=False)
     board_id = run["board"]
@@ -59,15 +72,18 @@ def execute(redis: Redis, run_id: str, jira_factory: Callable[[], JiraClient]) -
             return runs.get(run_id, details=False)
         progress = Progress(redis, run_id, None if run["dry_run"] else touched_key(board_id))
         state, message, summary = "succeeded", None, {}
-        started, jira = time.monotonic(), None
+        started, jira, interrupted = time.monotonic(), None, False
         try:
             jira = jira_factory()
             if run["trigger"] == "revert":
                 summary = revert.execute(redis, run, jira, progress)
             else:
-                summary = _sync(redis, run, jira, progress)
+                summary = _sync(redis, run, jira, progress, should_stop)
             if progress.failed_issues:
                 state = "partial"
+        except Interrupted:
+            interrupted, state = True, "failed"
+            message = "stopped early by a worker shutdown; a new run was queued to finish"
         except Exception as exc:  # noqa: BLE001 - the run must end in a state, whatever happened
             log.exception("sync.failed", extra={"run_id": run_id, "board_id": board_id})
             state, message = "failed", str(exc) or exc.__class__.__name__
@@ -77,6 +93,9 @@ def execute(redis: Redis, run_id: str, jira_factory: Callable[[], JiraClient]) -
         fields["message"] = message or ""
         # "failed" too: a stalled (not dead) worker may have been declared dead meanwhile.
         runs.transition(run_id, ("running", "failed"), **fields)
+    if interrupted:  # after the board lock is released: the new run waits for a worker
+        follow = request_sync(redis, board_id, run["trigger"], dry_run=run["dry_run"])
+        runs.set(run_id, followed_by=follow.run_id)
     final = runs.get(run_id, details=False)
     _record_metrics(redis, final, jira, time.monotonic() - started)
     return final
@@ -139,7 +158,13 @@ def _pages(jira: JiraClient, jql: str, fields: list[str]) -> Iterator[tuple[int,
                 thread.join(0.05)
 
 
-def _sync(redis: Redis, run: dict[str, Any], jira: JiraClient, progress: Progress) -> dict:
+def _sync(
+    redis: Redis,
+    run: dict[str, Any],
+    jira: JiraClient,
+    progress: Progress,
+    should_stop: Callable[[], bool],
+) -> dict:
     board = BoardStore(redis).get(run["board"])
     plan = FieldPlan(board.mapped_fields())
     if not plan.fields:
@@ -159,6 +184,8 @@ def _sync(redis: Redis, run: dict[str, Any], jira: JiraClient, progress: Progres
                 RunStore(redis).set(run["id"], total=total)
                 total_set = True
             for issue in issues:
+                if should_stop():
+                    raise Interrupted
                 key, current = issue["key"], issue.get("fields") or {}
                 if seen is not None:
                     seen.add(key)
@@ -179,6 +206,9 @@ def _sync(redis: Redis, run: dict[str, Any], jira: JiraClient, progress: Progres
                 pool.submit(
                     write_issue, jira, progress, board.options, key, changes, sources, holds
                 )
+    except Interrupted:
+        pool.close()  # what was sent is recorded; nothing new is started
+        raise
     except BaseException:
         pool.close(cancel=True)
         raise

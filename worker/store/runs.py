@@ -182,6 +182,7 @@ class RunStore:
             "reverts",
             "message",
             "slot",
+            "followed_by",
         ):
             if key in raw:
                 run[key] = raw[key]
