@@ -50,10 +50,14 @@ def list_screens(sim: Any, request: Request) -> Response:
         # 10.3: a bare array (jira.js, live-tested on DC 10.3; reference §3).
         return json_response(beans)
     # 9.x: no primary source; served as a page so clients must cope with both [unverified].
-    size = len(beans)
+    start = max(0, request.int_arg("startAt", 0))
+    size = request.int_arg("maxResults", 100)
+    size = 100 if size <= 0 else size
+    chunk = beans[start : start + size]
     return json_response(
-        {"startAt": 0, "maxResults": max(size, 100), "total": size, "isLast": True, "values": beans}
-    )
+        {"startAt": start, "maxResults": size, "total": len(beans),
+         "isLast": start + len(chunk) >= len(beans), "values": chunk}
+    )  # fmt: skip
 
 
 @routes.get("/rest/api/2/screens/{screen}/tabs")

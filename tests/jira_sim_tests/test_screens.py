@@ -116,3 +116,10 @@ def test_remove_field_from_tab(admin: Call) -> None:
     path = "/rest/api/2/screens/10000/tabs/10100/fields"
     assert admin("DELETE", path + "/customfield_10101").status_code == 204
     assert "customfield_10101" not in [f["id"] for f in admin("GET", path).json()]
+
+
+def test_screens_page_on_9_12_follows_start_and_max(jira: SimServer, admin: Call) -> None:
+    jira.reset(version="9.12")
+    body = admin("GET", "/rest/api/2/screens", params={"startAt": 1, "maxResults": 2}).json()
+    assert [s["id"] for s in body["values"]] == [2, 3]
+    assert body["isLast"] is False and body["total"] == 5
