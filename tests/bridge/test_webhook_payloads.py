@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from flask.testing import FlaskClient
 from redis import Redis
 from rq import SimpleWorker
 
-from bridge import events
-from tests.bridge.webhook_support import PAYLOADS, URL, body, make_board, payload, queued
+from bridge import events, webhook_counts
+from tests.bridge.webhook_support import (
+    PAYLOADS,
+    URL,
+    body,
+    make_board,
+    payload,
+    queued,
+)
 from worker.connection import get_queue
 from worker.model import Score, SyncField
 from worker.store import ScoreStore
+
+
+@pytest.fixture(autouse=True)
+def flush_delivery_counts() -> Iterator[None]:
+    """Write this test's batched delivery counts while its Redis still runs (not at exit)."""
+    yield
+    webhook_counts.flush()
 
 
 def run_queued_jobs(redis: Redis, monkeypatch: pytest.MonkeyPatch, redis_url: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
@@ -16,6 +17,13 @@ from tests.conftest import base_env
 from tests.harness.processes import free_port
 
 SECRET = "shared-secret-for-hmac-0123"
+
+
+@pytest.fixture(autouse=True)
+def flush_delivery_counts() -> Iterator[None]:
+    """Write this test's batched delivery counts while its Redis still runs (not at exit)."""
+    yield
+    webhook_counts.flush()
 
 
 def test_sprint_closed_is_accepted_and_enqueued(client: FlaskClient, redis: Redis) -> None:
