@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlparse
 
 import requests
@@ -61,3 +62,19 @@ def test_unknown_rest_path_is_404_error_collection(admin: Call) -> None:
 
 def test_wrong_method_is_405(admin: Call) -> None:
     assert admin("DELETE", "/rest/api/2/search").status_code == 405
+
+
+def test_command_line_options_reach_the_state(tmp_path: Path) -> None:
+    server = SimServer(version="9.12", dataset="demo", issues=100_000, log_dir=tmp_path).start()
+    try:
+        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        info = requests.get(server.url + "/rest/api/2/serverInfo", timeout=5).json()
+        assert info["versionNumbers"][:2] == [9, 12]
+        last = requests.get(
+            server.url + "/rest/api/2/issue/SHOP-100000", headers=headers, timeout=5
+        )
+        assert last.status_code == 200
+        assert "listening on" in (tmp_path / "jira_sim.log").read_text()
+    finally:
+        server.stop()
+    assert server.proc is None
