@@ -65,6 +65,8 @@ def on_sprint_closed(sprint_id: int, origin_board_id: int | None) -> dict[str, A
         if sprint is not None:
             origin = sprint.get("originBoardId") or origin
     except JiraError as exc:  # Jira down: the payload's board id is good enough to run
+        if origin is None:
+            raise  # nothing to go on: fail, so the job's Retry tries again later
         log.warning("webhook.sprint_reread_failed", extra={"sprint": sprint_id, "error": str(exc)})
     boards = schedules.sprint_end_boards(rt.redis, origin)
     return {"sprint": sprint_id, "boards": [_sync_sprint(rt, b.id, sprint_id) for b in boards]}
