@@ -94,8 +94,9 @@ class Sim:
             ).response()
         if not request.path.startswith("/_sim/"):
             self.stats.record(request.method, route_name, response.status)
-        if request.user is not None:
-            response.headers.setdefault("X-AUSERNAME", request.user.name)
+        if request.path.startswith("/rest/"):
+            name = request.user.name if request.user is not None else "anonymous"
+            response.headers.setdefault("X-AUSERNAME", name)
         return response
 
     def _guarded(self, request: Request, route: Any) -> Response:

@@ -26,6 +26,7 @@ def test_bearer_pat_is_accepted(jira: SimServer) -> None:
 def test_no_credentials_is_401_with_error_collection(jira: SimServer) -> None:
     response = requests.get(jira.url + MYSELF, timeout=5)
     assert response.status_code == 401
+    assert response.headers["X-AUSERNAME"] == "anonymous"
     assert response.json() == {
         "errorMessages": [
             "You are not authenticated. Authentication required to perform this operation."
