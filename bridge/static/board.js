@@ -200,6 +200,23 @@
     return { message: `Not activated: ${plural(n, "problem")} to fix (listed above). Fix them, click Refresh, then activate again.` };
   }
 
+  on("submit", "options", async (form) => {
+    const options = {
+      notify_users: form.notify_users.checked,
+      notify_fallback: form.notify_fallback.checked,
+      unscored: form.unscored.value,
+      out_of_scope: form.out_of_scope.value,
+    };
+    setStatus("options-status", "busy", "Saving…");
+    try {
+      await api("PATCH", boardUrl(), { options });
+      await refreshSections();
+      setStatus("options-status", "ok", "Options saved: the next sync uses them.");
+    } catch (err) {
+      showError("options-status", err);
+    }
+  });
+
   // Schedule: "By sprint end date" / "By custom period".
   on("change", "schedule", (form) => {
     document.getElementById("custom-period").hidden = form.mode.value !== "custom";

@@ -55,6 +55,17 @@ def test_schedule_by_custom_period_and_copy_to_boards(page: Page, stack: Stack) 
     shot(page, "schedule-copy")
     assert stack.ok("GET", "/api/boards/ops")["schedule"] == FRIDAY
 
+    options = page.locator("#options-form")
+    options.get_by_label("Issues in scope without a score").select_option("clear")
+    options.get_by_role("button", name="Save options").click()
+    expect(page.locator("#options-status")).to_contain_text("Options saved")
+    saved = stack.ok("GET", "/api/boards/shop")["options"]
+    assert (saved["unscored"], saved["out_of_scope"], saved["notify_users"]) == (
+        "clear",
+        "keep",
+        False,
+    )
+
     page.goto("/admin")
     expect(page.locator("tr[data-board=ops]")).to_contain_text(
         "By custom period: Fridays at 16:30 (Europe/Berlin)"
