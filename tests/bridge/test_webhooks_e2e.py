@@ -198,3 +198,18 @@ def test_board_configuration_change_records_card_layout_and_sort_drift(
     wait_for("a clean report", lambda: (board_drift(redis, "shop") or {}).get("ok"))
     settle(redis)
     assert board_drift(redis, "shop")["drift"] == []
+
+
+def test_sprint_closed_runs_even_when_jira_refuses_the_sprint_reread(
+    redis: Redis, jira: SimServer, bridge: BridgeServer, worker: object
+) -> None:
+    scored_board(redis)
+    closed = sprint_event(jira, "sprint_closed", 1, 1_900_000_000_005)
+    jira.configure(
+        fail=[{"path_regex": r"^/rest/agile/1\.0/sprint/1$", "status": 500, "count": 50}]
+    )
+    assert bridge.post(closed) == 204
+    done = wait_for("the sprint-end run", lambda: finished_runs(redis))
+    assert [(r["trigger"], r["state"]) for r in done] == [("sprint_end", "succeeded")]
+    assert jira.field("SHOP-1", VALUE) == 1.0
+    assert jira.stats()["injected_failures"] >= 1  # the re-read was tried and refused
