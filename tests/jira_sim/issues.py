@@ -116,7 +116,7 @@ def edit_issue(sim: Any, request: Request) -> Response:
             issue_store.write(state, project, n, changes, issue_store.now_timestamp())
         sim.stats.add("issue_writes")
         wanted_event = items and sim.webhooks.wants("jira:issue_updated")
-        event = _event(sim, request, project, n, items) if wanted_event else None
+        event = issue_updated_event(sim, request.user, project, n, items) if wanted_event else None
     if event is not None:
         sim.webhooks.emit("jira:issue_updated", event)
     return no_content()
@@ -143,13 +143,16 @@ def _changelog(state: SimState, project: Project, n: int, changes: dict[str, Any
     return items
 
 
-def _event(sim: Any, request: Request, project: Project, n: int, items: list) -> dict[str, Any]:
+def issue_updated_event(
+    sim: Any, user: Any, project: Project, n: int, items: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The jira:issue_updated payload after a change (caller holds the lock)."""
     state = sim.state
     state.next_changelog += 1
     return {
         "webhookEvent": "jira:issue_updated",
         "issue_event_type_name": "issue_updated",
-        "user": user_json(sim.base_url, request.user),
+        "user": user_json(sim.base_url, user),
         "issue": issue_json(state, sim.base_url, project, n, list(state.fields)),
         "changelog": {"id": str(state.next_changelog), "items": items},
     }

@@ -11,6 +11,7 @@ from typing import Any
 
 from tests.jira_sim import issue_store
 from tests.jira_sim.dataset import RANK
+from tests.jira_sim.issues import issue_updated_event
 from tests.jira_sim.routing import Routes
 from tests.jira_sim.search import ordered_matches
 from tests.jira_sim.state import Project, SimState
@@ -94,13 +95,23 @@ def rank_issues(sim: Any, request: Request) -> Response:
         if target is None:
             raise JiraHttpError(400, f"Issue {before or after} does not exist.")
         found = {k: issue_store.locate(state, k) for k in keys}
-        moving = [pn for pn in found.values() if pn is not None and pn != target]
+        moving = list(dict.fromkeys(pn for pn in found.values() if pn and pn != target))
         ranks = _moved_ranks(sim, target[0], target[1], set(moving), before is not None)
         now = issue_store.now_timestamp()
+        events = []
         for (project, n), rank in zip(moving, ranks, strict=True):
+            old = issue_store.value(state, project, n, RANK)
             issue_store.write(state, project, n, {RANK: rank}, now)
+            if sim.webhooks.wants("jira:issue_updated"):
+                # Server's changelog for a rank change (field name, no values).
+                moved = "Ranked higher" if rank < old else "Ranked lower"
+                item = {"field": "Rank", "fieldtype": "custom", "from": "", "fromString": "",
+                        "to": "", "toString": moved}  # fmt: skip
+                events.append(issue_updated_event(sim, request.user, project, n, [item]))
         sim.stats.add("issue_writes", len(moving))
         entries = [_entry(key, pn) for key, pn in found.items()]
+    for event in events:
+        sim.webhooks.emit("jira:issue_updated", event)
     if all(e["status"] == 200 for e in entries):
         return no_content()
     return json_response({"entries": entries}, 207)

@@ -9,6 +9,7 @@ import pytest
 from tests.harness.jira_sim import SimServer
 from tests.jira_sim.ranking import between
 from tests.jira_sim_tests.conftest import Call
+from tests.jira_sim_tests.webhook_receiver import Receiver
 
 RANK_PATH = "/rest/agile/1.0/issue/rank"
 
@@ -71,3 +72,18 @@ def test_between_keeps_order_under_many_inserts() -> None:
         high = ranks[i + 1] if i + 1 < len(ranks) else None
         ranks.insert(i + 1, between(low, high))
     assert ranks == sorted(ranks) and len(set(ranks)) == len(ranks)
+
+
+def test_repeated_keys_are_ranked_once(admin: Call) -> None:
+    body = {"issues": ["SHOP-4", "SHOP-4"], "rankBeforeIssue": "SHOP-1"}
+    assert admin("PUT", RANK_PATH, json=body).status_code == 204
+    assert board_order(admin, 2) == ["SHOP-4", "SHOP-1"]
+
+
+def test_rank_change_delivers_issue_updated(admin: Call, receiver: Receiver) -> None:
+    hook = {"name": "r", "url": receiver.url + "/r", "events": ["jira:issue_updated"]}
+    admin("POST", "/rest/jira-webhook/1.0/webhooks", json=hook)
+    admin("PUT", RANK_PATH, json={"issues": ["SHOP-6"], "rankBeforeIssue": "SHOP-2"})
+    [delivery] = receiver.wait_for(1)
+    assert delivery.body["issue"]["key"] == "SHOP-6"
+    assert delivery.body["changelog"]["items"][0]["toString"] == "Ranked higher"
