@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=200.0, help="offered events/s (200)")
     parser.add_argument("--seconds", type=float, default=10.0, help="open-loop duration (10)")
     parser.add_argument("--max-seconds", type=float, default=3.0, help="closed-loop round (3)")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating closed-loop rounds (3)")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating closed-loop rounds (5)")
     parser.add_argument("--concurrency", type=int, default=8, help="closed-loop clients (8)")
     parser.add_argument("--sender-threads", type=int, default=16, help="open-loop senders (16)")
     parser.add_argument("--serve-bare", type=int, default=None, help=argparse.SUPPRESS)
