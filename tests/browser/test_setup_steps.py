@@ -195,3 +195,29 @@ def test_four_steps_from_an_empty_board_to_values_on_the_jira_board(
     )
     expect(page.locator("li.card[data-key='SHOP-2']")).to_contain_text("Business Value: 98")
     shot(page, "setup-6-jira-board-view")
+
+
+@pytest.mark.browser
+def test_activation_is_refused_with_what_to_fix_and_where_in_jira(page: Page, stack: Stack) -> None:
+    # OPS uses the Default Screen, where "Business Value" is not: Jira would refuse the writes.
+    stack.board("ops", "OPS board", 2, "OPS")
+    stack.job("/api/boards/ops/refresh")
+    fields = [{"source": "priority", "tracker_field": "customfield_10100"}]
+    stack.ok("PUT", "/api/boards/ops/fields", json={"fields": fields})
+    login(page, next_path="/admin/boards/ops")
+    step = page.locator("#step-4")
+    expect(step.locator("#preflight-report")).to_contain_text("changed since the last check")
+    step.get_by_role("button", name="Refresh").click()
+    expect(page.locator("#refresh-status")).to_contain_text("problem")
+    problem = step.locator("#preflight-report li[data-code=not_on_screen]").first
+    expect(problem).to_contain_text("is not on the edit screen")
+    expect(problem).to_contain_text("How to fix:")
+    link = problem.get_by_role("link", name="Administration → Issues → Screens")
+    expect(link).to_have_attribute("href", f"{stack.jira.url}/secure/admin/ViewFieldScreens.jspa")
+    page.get_by_role("switch", name="Activate Sync Back").click()
+    expect(page.locator("#activate-status")).to_contain_text("Not activated")
+    expect(page.get_by_role("switch", name="Activate Sync Back")).to_have_attribute(
+        "aria-checked", "false"
+    )
+    shot(page, "activate-refused-preflight")
+    assert stack.ok("GET", "/api/boards/ops")["active"] is False
