@@ -221,3 +221,15 @@ def test_activation_is_refused_with_what_to_fix_and_where_in_jira(page: Page, st
     )
     shot(page, "activate-refused-preflight")
     assert stack.ok("GET", "/api/boards/ops")["active"] is False
+
+    # The fix the report suggests: Create in Jira puts the mapped field on the OPS screens.
+    page.locator("#step-2").get_by_role("button", name="Create in Jira").click()
+    expect(page.locator("#mapping-status")).to_contain_text("The mapped fields are on the screens")
+    expect(page.locator("#create-result li[data-source=priority]")).to_contain_text(
+        "Default Screen"
+    )
+    step.get_by_role("button", name="Refresh").click()
+    expect(page.locator("#refresh-status")).to_contain_text("ready to activate")
+    page.get_by_role("switch", name="Activate Sync Back").click()
+    expect(page.locator("#activate-status")).to_contain_text("Sync Back is active")
+    assert stack.ok("GET", "/api/boards/ops")["active"] is True
