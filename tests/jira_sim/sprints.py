@@ -54,56 +54,66 @@ def close(sim: Any, sprint: Sprint) -> dict[str, Any]:
 
 
 def _update(sim: Any, request: Request) -> Response:
+    """PUT/POST sprint: rename, set goal or dates, start (future->active) or close (active->closed).
+
+    A state change delivers sprint_started or sprint_closed; other changes sprint_updated.
+    """
     body = request.json_object()
     unknown = sorted(set(body) - _EDITABLE)
     if unknown:
         raise JiraHttpError(400, f'Unrecognized field "{unknown[0]}"')
     if not request.user.admin:
         raise JiraHttpError(403, "You do not have permission to manage this sprint.")
-    events = []
     with sim.lock:
         state = sim.state
         sprint = sprint_or_404(state, request.params["sprint"])
         target = body.get("state", sprint.state)
-        if target not in ("future", "active", "closed"):
-            raise JiraHttpError(400, errors={"state": f"Invalid sprint state '{target}'."})
-        if request.method == "PUT" and not body.get("name", sprint.name):
-            raise JiraHttpError(400, errors={"name": "The sprint name must not be empty."})
+        _check(state, sprint, target, body, request.method)
         before = sprint_json(sim, sprint)
-        if target == "active" and sprint.state == "future":
-            start, end = body.get("startDate", sprint.start), body.get("endDate", sprint.end)
-            if not start or not end:
-                raise JiraHttpError(
-                    400, errors={"startDate": "A sprint needs a start and end date to be started."}
-                )
-            if any(
-                s.state == "active" and s.board_id == sprint.board_id
-                for s in state.sprints.values()
-            ):
-                raise JiraHttpError(400, "Another sprint is already active on this board.")
-            sprint.state, sprint.start, sprint.end = "active", start, end
-            issue_store.invalidate(state, {SPRINT})  # futureSprints() changed
-            events.append(("sprint_started", {"sprint": sprint_json(sim, sprint)}))
-        elif target == "closed" and sprint.state != "closed":
-            events.append(("sprint_closed", close(sim, sprint)))
-        elif target != sprint.state:
-            raise JiraHttpError(
-                400, errors={"state": f"A {sprint.state} sprint cannot become {target}."}
-            )
-        for key, attr in (
-            ("name", "name"),
-            ("goal", "goal"),
-            ("startDate", "start"),
-            ("endDate", "end"),
-        ):
-            if key in body and not (key in ("startDate", "endDate") and target == "active"):
+        for key, attr in (("name", "name"), ("goal", "goal"), ("startDate", "start"),
+                          ("endDate", "end")):  # fmt: skip
+            if key in body:
                 setattr(sprint, attr, body[key])
+        event = None
+        if target == "active" and sprint.state == "future":
+            sprint.state = "active"
+            issue_store.invalidate(state, {SPRINT})  # futureSprints() changed
+            event = "sprint_started"
+        elif target == "closed" and sprint.state == "active":
+            close(sim, sprint)
+            event = "sprint_closed"
         after = sprint_json(sim, sprint)
-        if after != before:
-            events.append(("sprint_updated", {"sprint": after, "oldValue": before}))
-    for event, payload in events:
+        if event is None and after != before:
+            event = "sprint_updated"
+    if event is not None:
+        payload = (
+            {"sprint": after}
+            if event != "sprint_updated"
+            else {"sprint": after, "oldValue": before}
+        )  # noqa: E501
         sim.webhooks.emit(event, payload)
     return json_response(after)
+
+
+def _check(state: SimState, sprint: Sprint, target: Any, body: dict, method: str) -> None:
+    """Refuse impossible updates before anything changes."""
+    if target not in ("future", "active", "closed"):
+        raise JiraHttpError(400, errors={"state": f"Invalid sprint state '{target}'."})
+    if method == "PUT" and not body.get("name", sprint.name):
+        raise JiraHttpError(400, errors={"name": "The sprint name must not be empty."})
+    if target == sprint.state:
+        return
+    if target == "active" and sprint.state == "future":
+        if not body.get("startDate", sprint.start) or not body.get("endDate", sprint.end):
+            message = "A sprint needs a start and end date to be started."
+            raise JiraHttpError(400, errors={"startDate": message})
+        if any(
+            s.state == "active" and s.board_id == sprint.board_id for s in state.sprints.values()
+        ):  # noqa: E501
+            raise JiraHttpError(400, "Another sprint is already active on this board.")
+    elif not (target == "closed" and sprint.state == "active"):
+        message = f"A {sprint.state} sprint cannot become {target}."
+        raise JiraHttpError(400, errors={"state": message})
 
 
 routes.put("/rest/agile/1.0/sprint/{sprint}")(_update)
