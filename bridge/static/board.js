@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, setStatus, showError, pollJob, refreshSections, markInvalid, busy, on } =
+  const { api, el, setStatus, showError, pollJob, refreshSections, markInvalid, busy, on, queuedHint } =
     window.SyncBack;
 
   const page = () => document.getElementById("board-page");
@@ -96,8 +96,8 @@
     setStatus(statusId, "busy", button.dataset.busy || "Working…");
     try {
       const { job_id: jobId } = await api("POST", button.dataset.url);
-      const result = await pollJob(jobId, (job) =>
-        setStatus(statusId, "busy", `${button.dataset.busy || "Working…"} (${job.status})`),
+      const result = await pollJob(jobId, (job, elapsed) =>
+        setStatus(statusId, "busy", `${button.dataset.busy || "Working…"} (${job.status})${queuedHint(job.status, elapsed)}`),
       );
       await refreshSections();
       const [kind, text] = jobOutcome(button, result);

@@ -8,6 +8,10 @@ window.SyncBack = (() => {
   const FINISHED_JOB = new Set(["finished"]);
   const FAILED_JOB = new Set(["failed", "stopped", "canceled"]);
   const RUNNING = new Set(["queued", "running"]);
+  const NO_WORKER_MS = 10_000;
+  const NO_WORKER = " No worker has started it yet: is `syncback worker` running?";
+  // Appended to a progress message when a job sits in the queue for long.
+  const queuedHint = (status, elapsed) => (status === "queued" && elapsed > NO_WORKER_MS ? NO_WORKER : "");
 
   class ApiError extends Error {
     constructor(message, details = [], status = 0, body = null) {
@@ -88,6 +92,7 @@ window.SyncBack = (() => {
   }
 
   async function pollJob(jobId, onTick) {
+    const started = Date.now();
     for (;;) {
       const job = await api("GET", `/api/jobs/${encodeURIComponent(jobId)}`);
       if (FINISHED_JOB.has(job.status)) return job.result;
@@ -96,15 +101,16 @@ window.SyncBack = (() => {
         const line = typeof job.error === "string" ? job.error : (job.error && job.error.message) || "";
         throw new ApiError(line.replace(/^[\w.]+(Error|Exception)\w*: /, "") || "The job failed.");
       }
-      if (onTick) onTick(job);
+      if (onTick) onTick(job, Date.now() - started);
       await sleep(POLL_MS);
     }
   }
 
   async function pollRun(runId, onTick) {
+    const started = Date.now();
     for (;;) {
       const run = await api("GET", `/api/syncs/${encodeURIComponent(runId)}`);
-      onTick(run);
+      onTick(run, Date.now() - started);
       if (!RUNNING.has(run.state)) return run;
       await sleep(POLL_MS);
     }
@@ -203,7 +209,7 @@ window.SyncBack = (() => {
 
   return {
     ApiError, api, el, setStatus, showError, pollJob, pollRun, renderProgress,
-    refreshSections, markInvalid, busy, on, RUNNING,
+    refreshSections, markInvalid, busy, on, RUNNING, queuedHint,
   };
 })();
 

@@ -3,7 +3,8 @@
 "use strict";
 
 (() => {
-  const { api, el, setStatus, showError, pollRun, renderProgress, refreshSections, busy, on } = window.SyncBack;
+  const { api, el, setStatus, showError, pollRun, renderProgress, refreshSections, busy, on, queuedHint } =
+    window.SyncBack;
 
   const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const boardUrl = (suffix = "") =>
@@ -46,11 +47,11 @@
 
   async function watchRun(runId, statusId, resultId) {
     const link = el("a", { href: `/admin/runs/${encodeURIComponent(runId)}` }, "View run");
-    const run = await pollRun(runId, (r) => {
+    const run = await pollRun(runId, (r, elapsed) => {
       renderProgress(r);
       const what = r.dry_run ? "Preview" : r.trigger === "revert" ? "Revert" : "Sync";
       const where = r.state === "queued" ? "waiting for a worker" : `${r.progress.done} of ${r.progress.total} issues`;
-      if (statusId) setStatus(statusId, "busy", `${what} running: ${where}…`);
+      if (statusId) setStatus(statusId, "busy", `${what} running: ${where}…${queuedHint(r.state, elapsed)}`);
     });
     const c = run.counts;
     const what = run.dry_run ? "Preview" : run.trigger === "revert" ? "Revert" : "Sync";
