@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from redis import Redis
 from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError, ReadOnlyError, TimeoutError
+from redis.exceptions import ConnectionError, ReadOnlyError, ResponseError, TimeoutError
 from redis.retry import Retry
-from redis.sentinel import Sentinel
+from redis.sentinel import Sentinel, SentinelManagedConnection
 from rq import Queue
 from rq.serializers import JSONSerializer
 
@@ -28,6 +30,44 @@ def failover_retry() -> Retry:
     )
 
 
+class FailoverConnection(SentinelManagedConnection):
+    """Asks Sentinel for the master on every reconnect, not only on the first connect.
+
+    redis-py 8 reconnects a dropped connection (the retry of a timed-out command) through
+    `connect_check_health`, which reuses the old host and port: after a failover every retry
+    went back to the dead or frozen master (redis/redis-py#3874, open).
+    """
+
+    _resolving = False
+
+    def connect_to(self, address: tuple[str, int]) -> None:
+        self._resolving = True
+        try:
+            super().connect_to(address)
+        finally:
+            self._resolving = False
+
+    def connect_check_health(
+        self, check_health: bool = True, retry_socket_connect: bool = True
+    ) -> None:
+        if not self._sock and not self._resolving and self.connection_pool.is_master:
+            self.connect()  # discovers the master, then comes back here through connect_to
+            return
+        super().connect_check_health(check_health, retry_socket_connect)
+
+    def read_response(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().read_response(*args, **kwargs)
+        except ResponseError as exc:
+            # A master cut off from its replicas refuses writes (`min-replicas-to-write`,
+            # deploy/redis.conf): it is an old master that Sentinel has replaced, or is about
+            # to. Re-ask Sentinel instead of writing where the write would later be discarded.
+            if self.connection_pool.is_master and str(exc).startswith("NOREPLICAS"):
+                self.disconnect()
+                raise ConnectionError("the master has no replica in sync (NOREPLICAS)") from exc
+            raise
+
+
 def connect(settings: Settings) -> Redis:
     """A Redis client for the master: through Sentinel when REDIS_SENTINELS is set."""
     if settings.redis_sentinels:
@@ -39,6 +79,7 @@ def connect(settings: Settings) -> Redis:
             socket_timeout=5.0,
             socket_connect_timeout=1.0,
             retry=failover_retry(),
+            connection_class=FailoverConnection,
         )
     return Redis.from_url(settings.redis_url, socket_timeout=5.0, socket_connect_timeout=2.0)
 
