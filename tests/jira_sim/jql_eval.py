@@ -15,6 +15,7 @@ from tests.jira_sim.state import Field, Project, SimState
 
 Predicate = Callable[[Project, int], bool]
 STATUS_CATEGORY = "statusCategory"  # a JQL field derived from the status, not stored
+TEXT = "text"  # JQL's full-text field: summary and description here (no comments are stored)
 _CATEGORIES = {
     "to do": "new",
     "new": "new",
@@ -25,6 +26,8 @@ _CATEGORIES = {
     "done": "done",
     "3": "done",
 }
+# Derived JQL fields and the stored fields whose writes change them (search cache invalidation).
+_DERIVED_FROM = {STATUS_CATEGORY: {"status"}, TEXT: {"summary", "description"}}
 _RELATIVE = re.compile(r"^([-+]?)(\d+)([mhdw])$")
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 _ALIASES = {"issuekey": "key", "id": "key", "type": "issuetype", "sprint": SPRINT, "rank": RANK}
@@ -47,6 +50,8 @@ def resolve_field(state: SimState, name: str) -> str:
         return "key"
     if lowered == "statuscategory":
         return STATUS_CATEGORY
+    if lowered == "text":
+        return TEXT
     field: Field | None = None
     if lowered in _ALIASES:
         field = state.fields.get(_ALIASES[lowered])
@@ -143,7 +148,7 @@ class Compiler:
     def clause(self, clause: Clause) -> Predicate:
         """A predicate for one clause."""
         fid = resolve_field(self.state, clause.field)
-        self.used.add(fid)
+        self.used.update(_DERIVED_FROM.get(fid, {fid}))
         op = clause.op
         if fid == "project":
             wanted = {self.project(v).key for v in clause.values}
@@ -155,6 +160,8 @@ class Compiler:
         if op in ("is", "is not"):
             empty = op == "is"
             return lambda p, n: (getter(p, n) in (None, [], "")) == empty
+        if fid == TEXT and op not in ("~", "!~"):
+            raise JqlError(f"The operator '{op}' is not supported by the 'text' field.")
         values = {self.value(fid, v) for v in clause.values}
         if op in ("~", "!~"):
             needle = str(clause.values[0].text).lower()
@@ -185,6 +192,8 @@ class Compiler:
     def value(self, fid: str, value: Value) -> Any:
         """A literal converted to the stored representation of `fid`."""
         text = value.text
+        if fid == TEXT:
+            return text
         if value.function:
             fn = text.lower()
             if fn == "currentuser":
@@ -237,8 +246,10 @@ class Compiler:
         keys = []
         for name, direction in order_by:
             fid = resolve_field(self.state, name)
+            if fid == TEXT:
+                raise JqlError("Field 'text' does not support sorting.")
             keys.append((fid, direction == "DESC"))
-            self.used.add(fid)
+            self.used.update(_DERIVED_FROM.get(fid, {fid}))
         state = self.state
 
         def key(pn: tuple[Project, int]) -> tuple:
@@ -288,6 +299,9 @@ def raw_value(state: SimState, project: Project, n: int, fid: str) -> Any:
     """A stored value, or one derived for JQL (statusCategory)."""
     if fid == STATUS_CATEGORY:
         return STATUSES[issue_store.value(state, project, n, "status")].category
+    if fid == TEXT:
+        parts = (issue_store.value(state, project, n, f) for f in ("summary", "description"))
+        return " ".join(p for p in parts if p)
     return issue_store.value(state, project, n, fid)
 
 

@@ -175,3 +175,12 @@ def test_user_clauses(admin: Call, dev: Call) -> None:
     mine = dev("POST", "/rest/api/2/search", json={"jql": "assignee = currentUser()"}).json()
     assert mine["total"] == 20  # odd-numbered SHOP and OPS issues are dev's
     assert search(admin, "project = SHOP AND assignee is EMPTY")["total"] == 15
+
+
+def test_text_search_and_its_limits(admin: Call) -> None:
+    assert search(admin, 'project = SHOP AND text ~ "checkout"')["total"] == 3  # 8, 16, 24
+    admin("PUT", "/rest/api/2/issue/SHOP-1", json={"fields": {"description": "Checkout bug"}})
+    assert search(admin, 'project = SHOP AND text ~ "checkout"')["total"] == 4
+    for jql in ('text = "x"', "project = SHOP ORDER BY text"):
+        response = admin("POST", "/rest/api/2/search", json={"jql": jql})
+        assert response.status_code == 400
