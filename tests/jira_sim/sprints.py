@@ -85,6 +85,7 @@ def _update(sim: Any, request: Request) -> Response:
         after = sprint_json(sim, sprint)
         if event is None and after != before:
             event = "sprint_updated"
+            issue_store.invalidate(state, {SPRINT})  # `sprint = "<name>"` may now differ
     if event is not None:
         payload = (
             {"sprint": after}
