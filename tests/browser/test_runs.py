@@ -52,6 +52,18 @@ def test_manual_sync_shows_progress_until_100_percent(page: Page, stack: Stack) 
     assert any(0 < d < 150 for d in done), f"no intermediate progress shown: {seen}"
     assert stack.jira.field("SHOP-42", ids["priority"]) == 42
 
+    # Reversed scores change every rank; a reload mid-run picks the running sync up again.
+    items = [{"issue": f"SHOP-{n}", "score": n} for n in range(1, 151)]
+    stack.ok("PUT", "/api/boards/shop/scores", json={"scores": items})
+    stack.jira.configure(latency_ms=200)  # about 4 s of writes: time to reload in the middle
+    page.get_by_role("button", name="Manual Sync with Jira").click()
+    expect(status).to_contain_text("Sync running")
+    page.reload()
+    expect(status).to_contain_text("Sync running")
+    expect(status).to_contain_text(re.compile(r"Sync (succeeded|partial): 14\d written"))
+    expect(page.locator("#sync-progress .progress-percent")).to_have_text("100")
+    assert stack.jira.field("SHOP-42", ids["priority"]) == 109
+
 
 @pytest.mark.browser
 def test_preview_then_sync_then_revert(page: Page, stack: Stack) -> None:
