@@ -155,7 +155,7 @@ def intake(token: str) -> ResponseReturnValue:
 
 
 def _record(event: str, outcome: str) -> None:
-    """Counters and the recent-deliveries list for the panel; never fails the request."""
+    """Log and count the delivery (metric `webhook_events`); never fails the request."""
     event = event if event in events.HANDLERS or event in events.IGNORED_EVENTS else "other"
     # The access log already has every request; rejections get their own line with the reason.
     level = logging.DEBUG if outcome in ("enqueued", "duplicate", "ignored") else logging.INFO

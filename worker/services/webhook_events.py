@@ -1,5 +1,5 @@
 """What webhook jobs do besides scheduling: drop a deleted issue's scores, notice hand edits of
-synced fields, re-check a board's configuration for drift; plus the delivery log the panel shows.
+synced fields, re-check a board's configuration for drift; and count deliveries.
 
 Panel reads: `manual_edits(redis, board_id)`, `board_drift(redis, board_id)`; deliveries are
 counted in the `webhook_events` metric [event, outcome] (worker/telemetry.py).
