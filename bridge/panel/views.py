@@ -111,9 +111,15 @@ def field_rows(board: Board) -> list[dict[str, Any]]:
     """One row per sync field for steps 1 and 2."""
     known = jira_fields(board)
     by_id = {f.id: f for f in known}
+    fresh = preflight_state(board) in ("ok", "problems")  # judged these very mappings
+    report = board.preflight or {}
+    checked = [c for c in report.get("checked") or [] if c.get("editable")] if fresh else []
     rows = []
     for f in board.fields:
         mapped = by_id.get(f.tracker_field) if f.tracker_field else None
+        where = [
+            (f"{c['project']} · {c['issue_type']}", f.tracker_field in c["fields"]) for c in checked
+        ]
         rows.append(
             {
                 "field": f,
@@ -121,6 +127,9 @@ def field_rows(board: Board) -> list[dict[str, Any]]:
                 "type_label": JIRA_TYPE_LABELS[f.type],
                 "mapped_name": mapped.name if mapped else None,
                 "candidates": compatible(f, known),
+                # From the last Refresh: on the edit screen of which project · issue type.
+                "editable_on": [w for w, ok in where if ok] if f.tracker_field else [],
+                "missing_on": [w for w, ok in where if not ok] if f.tracker_field else [],
             }
         )
     return rows

@@ -214,6 +214,8 @@ def test_activation_is_refused_with_what_to_fix_and_where_in_jira(page: Page, st
     expect(problem).to_contain_text("How to fix:")
     link = problem.get_by_role("link", name="Administration → Issues → Screens")
     expect(link).to_have_attribute("href", f"{stack.jira.url}/secure/admin/ViewFieldScreens.jspa")
+    mapping = page.locator("#step-2 tr[data-source=priority]")
+    expect(mapping).to_contain_text("Not on the edit screens of OPS · ")
     page.get_by_role("switch", name="Activate Sync Back").click()
     expect(page.locator("#activate-status")).to_contain_text("Not activated")
     expect(page.get_by_role("switch", name="Activate Sync Back")).to_have_attribute(
@@ -230,6 +232,8 @@ def test_activation_is_refused_with_what_to_fix_and_where_in_jira(page: Page, st
     )
     step.get_by_role("button", name="Refresh").click()
     expect(page.locator("#refresh-status")).to_contain_text("ready to activate")
+    expect(mapping).to_contain_text("On the edit screens of OPS · ")
+    expect(mapping).not_to_contain_text("Not on the edit screens")
     page.get_by_role("switch", name="Activate Sync Back").click()
     expect(page.locator("#activate-status")).to_contain_text("Sync Back is active")
     assert stack.ok("GET", "/api/boards/ops")["active"] is True
