@@ -12,6 +12,8 @@ from worker import scoring
 from worker.store import BoardNotFoundError, RunNotFoundError
 
 HISTORY_PAGE = 50
+SHOWN = 1000
+"""Changes and errors listed on a run's page; the API (GET /api/syncs/<id>) has all of them."""
 
 
 @bp.get("/boards/<board_id>/runs")
@@ -46,9 +48,12 @@ def run(run_id: str) -> ResponseReturnValue:
         b = res.boards.get(record["board"])
     except BoardNotFoundError:
         b = None
+    counts = {"changes": len(record["changes"]), "errors": len(record["errors"])}
+    record["changes"], record["errors"] = record["changes"][:SHOWN], record["errors"][:SHOWN]
     return render_template(
         "panel/run.html",
         run=record,
+        totals=counts,
         board=b,
         lozenges=views.STATE_LOZENGES,
         duration=views.run_duration(record),

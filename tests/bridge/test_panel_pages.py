@@ -181,3 +181,24 @@ def test_timezone_picker_offers_every_iana_zone_by_region() -> None:
     assert "UTC" in groups["Other"]
     offered = {z for zones in groups.values() for z in zones}
     assert offered == available_timezones() - {"localtime", "Factory", "posixrules"}
+
+
+def test_run_page_lists_changes_by_issue_and_caps_long_lists(
+    client: FlaskClient, board: Board, app: Flask
+) -> None:
+    with app.app_context():
+        runs = resources().runs
+        run_id = runs.create("shop", "manual")
+        changes = [
+            {"issue": f"SHOP-{n}", "field": "customfield_10200", "old": None, "new": n}
+            for n in range(1005, 0, -1)
+        ]
+        runs.add_changes(run_id, changes)
+        runs.set(run_id, state="succeeded")
+    login_as(client)
+    page = client.get(f"/admin/runs/{run_id}").get_data(as_text=True)
+    assert "Changes (1005)" in page
+    assert "Showing the first 1000 of 1005 changes" in page
+    rows = re.findall(r"<tr><td>(SHOP-\d+)</td>", page)
+    assert rows[:3] == ["SHOP-1", "SHOP-2", "SHOP-3"] and len(rows) == 1000
+    assert "Revert this run" in page
