@@ -26,6 +26,11 @@ _CATEGORIES = {
     "done": "done",
     "3": "done",
 }
+# Operators each kind of field supports (IS [NOT] EMPTY works everywhere); Jira refuses others,
+# e.g. `summary = x` ("use ~") or `labels > x`.
+_EQUALITY = {"=", "!=", "in", "not in"}
+_OPERATORS = {"text": {"~", "!~"}, "ordered": _EQUALITY | {">", ">=", "<", "<="},
+              "exact": _EQUALITY}  # fmt: skip
 # Derived JQL fields and the stored fields whose writes change them (search cache invalidation).
 _DERIVED_FROM = {STATUS_CATEGORY: {"status"}, TEXT: {"summary", "description"}}
 _RELATIVE = re.compile(r"^([-+]?)(\d+)([mhdw])$")
@@ -160,8 +165,8 @@ class Compiler:
         if op in ("is", "is not"):
             empty = op == "is"
             return lambda p, n: (getter(p, n) in (None, [], "")) == empty
-        if fid == TEXT and op not in ("~", "!~"):
-            raise JqlError(f"The operator '{op}' is not supported by the 'text' field.")
+        if op not in _OPERATORS[self._kind(fid)]:
+            raise JqlError(f"The operator '{op}' is not supported by the '{clause.field}' field.")
         values = {self.value(fid, v) for v in clause.values}
         if op in ("~", "!~"):
             needle = str(clause.values[0].text).lower()
@@ -185,6 +190,18 @@ class Compiler:
         if op in ("!=", "not in"):
             return lambda p, n: not _contains(wanted, getter(p, n))
         raise JqlError(f"The operator '{op}' is not supported by the '{clause.field}' field.")
+
+    def _kind(self, fid: str) -> str:
+        """How JQL compares the field: text (~ only), ordered (<, >, =) or exact (=, in)."""
+        if fid == TEXT:
+            return "text"
+        field = self.state.fields.get(fid)
+        kind = field.schema.get("type") if field else None
+        if kind == "string" and (field.searcher or "").endswith(("textsearcher", "summary")):
+            return "text"
+        if fid in ("summary", "description"):
+            return "text"
+        return "ordered" if kind in ("number", "datetime", "date") else "exact"
 
     def _getter(self, fid: str) -> Callable[[Project, int], Any]:
         return lambda p, n: raw_value(self.state, p, n, fid)

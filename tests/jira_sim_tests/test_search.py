@@ -184,3 +184,21 @@ def test_text_search_and_its_limits(admin: Call) -> None:
     for jql in ('text = "x"', "project = SHOP ORDER BY text"):
         response = admin("POST", "/rest/api/2/search", json={"jql": jql})
         assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("jql", "field", "op"),
+    [
+        ('summary = "Cart"', "summary", "="),
+        ('"Team Notes" = "x"', "Team Notes", "="),
+        ("status > Done", "status", ">"),
+        ('labels > "x"', "labels", ">"),
+        ("cf[10100] ~ 5", "cf[10100]", "~"),
+    ],
+)
+def test_operator_not_supported_by_field_is_400(admin: Call, jql: str, field: str, op: str) -> None:
+    response = admin("POST", "/rest/api/2/search", json={"jql": jql})
+    assert response.status_code == 400
+    assert response.json()["errorMessages"] == [
+        f"The operator '{op}' is not supported by the '{field}' field."
+    ]
