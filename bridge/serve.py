@@ -59,8 +59,16 @@ class JsonGunicornLogger(GunicornLogger):
                 "duration_ms": round(request_time.total_seconds() * 1000, 1),
                 "remote_addr": environ.get("REMOTE_ADDR"),
                 "bytes": getattr(resp, "sent", None),
+                "request_id": _header(resp, "X-Request-Id"),
             },
         )
+
+
+def _header(resp: Any, name: str) -> str | None:
+    for key, value in getattr(resp, "headers", None) or []:
+        if key.lower() == name.lower():
+            return value
+    return None
 
 
 def serve(

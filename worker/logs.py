@@ -21,6 +21,7 @@ from contextvars import ContextVar, Token
 from pythonjsonlogger.json import JsonFormatter
 from redis.exceptions import RedisError
 from rq import get_current_job
+from rq.job import Job
 
 from worker.settings import ConfigError
 from worker.store.runs import run_key
@@ -98,17 +99,29 @@ def bound(**fields: object) -> Iterator[None]:
 
 
 _job_context: dict[str, dict[str, str]] = {}
+_horse_job: Job | None = None
+
+
+def set_horse_job(job: Job | None) -> None:
+    """The job this work horse runs, for threads the job starts (RQ's current job is
+    thread-local, so a sync's writer threads would log without context)."""
+    global _horse_job
+    _horse_job = job
 
 
 def _from_job() -> dict[str, str]:
     """job_id, and run_id/board from the job's arguments (by parameter name) or its meta."""
-    job = get_current_job()
+    job = get_current_job() or _horse_job
     if job is None:
         return {}
     cached = _job_context.get(job.id)
     if cached is not None:
         return cached
     found = {"job_id": job.id}
+    # Cached before the lookups below: they may log themselves (a new Redis connection logs at
+    # DEBUG), and that record must find this entry instead of looking up again, forever.
+    _job_context.clear()  # one job per work horse: keep only the current one
+    _job_context[job.id] = found
     try:
         bound_args = inspect.signature(job.func).bind_partial(*job.args, **job.kwargs).arguments
     except Exception:  # an unimportable or changed function must not break logging
@@ -122,8 +135,6 @@ def _from_job() -> dict[str, str]:
             board = job.connection.hget(run_key(found["run_id"]), "board")
             if board:
                 found["board"] = board.decode()
-    _job_context.clear()  # one job per work horse: keep only the current one
-    _job_context[job.id] = found
     return found
 
 

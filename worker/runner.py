@@ -18,7 +18,7 @@ from rq import Queue, Worker
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
-from worker import telemetry
+from worker import logs, telemetry
 from worker.connection import connect, get_queue
 from worker.settings import Settings
 from worker.store import ensure_schema
@@ -56,7 +56,11 @@ class SyncbackWorker(Worker):
 
     def perform_job(self, job: Job, queue: Queue) -> bool:
         started = time.monotonic()
-        ok = super().perform_job(job, queue)
+        logs.set_horse_job(job)
+        try:
+            ok = super().perform_job(job, queue)
+        finally:
+            logs.set_horse_job(None)
         func = job.func_name
         telemetry.record(self.connection, "jobs", {"func": func, "outcome": _outcome(ok)})
         telemetry.observe(
