@@ -106,12 +106,15 @@ window.SyncBack = (() => {
     }
   }
 
-  async function pollRun(runId, onTick) {
+  // Follows a run's progress (?limit=0: no change lists while polling, they can be long), then
+  // reads it once more with the first `details` errors and changes; *_total give the counts.
+  async function pollRun(runId, onTick, details = 50) {
     const started = Date.now();
+    const url = (limit) => `/api/syncs/${encodeURIComponent(runId)}?limit=${limit}`;
     for (;;) {
-      const run = await api("GET", `/api/syncs/${encodeURIComponent(runId)}`);
+      const run = await api("GET", url(0));
       onTick(run, Date.now() - started);
-      if (!RUNNING.has(run.state)) return run;
+      if (!RUNNING.has(run.state)) return api("GET", url(details));
       await sleep(POLL_MS);
     }
   }

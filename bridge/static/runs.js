@@ -56,12 +56,13 @@
     const c = run.counts;
     const what = run.dry_run ? "Preview" : run.trigger === "revert" ? "Revert" : "Sync";
     const summary = run.dry_run
-      ? `${what} ${run.state}: ${plural(run.changes.length, "change")} would be written (${c.in_scope} in scope). Nothing was written.`
+      ? `${what} ${run.state}: ${plural(run.changes_total, "change")} would be written (${c.in_scope} in scope). Nothing was written.`
       : `${what} ${run.state}: ${c.written} written, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed.`;
     const kind = run.state === "succeeded" ? "ok" : "error";
     await refreshSections(); // first: the status and the progress bar may sit in a refreshed part
     renderProgress(run);
     const errors = run.errors.slice(0, 5).map((e) => ({ message: `${e.issue || ""} ${e.message}`.trim() }));
+    if (run.errors_total > errors.length) errors.push({ message: `…and ${run.errors_total - errors.length} more errors.` });
     const onRunPage = Boolean(document.getElementById("run-page"));
     if (statusId) setStatus(statusId, kind, summary, errors, onRunPage ? null : el("span", {}, " ", link));
     if (resultId) renderRunResult(resultId, run);
@@ -74,9 +75,10 @@
     const box = document.getElementById(id);
     if (!box) return;
     const names = fieldNames();
-    const shown = run.changes.slice(0, SHOWN_CHANGES);
+    const byIssue = (a, b) => a.issue.localeCompare(b.issue, "en", { numeric: true }) || a.field.localeCompare(b.field);
+    const shown = [...run.changes].sort(byIssue).slice(0, SHOWN_CHANGES);
     const show = (v) => (v === null || v === undefined || v === "" ? el("span", { class: "empty-value", text: "empty" }) : el("code", { text: String(v) }));
-    const title = run.dry_run ? `Changes a sync would make (${run.changes.length})` : `Changes written (${run.changes.length})`;
+    const title = run.dry_run ? `Changes a sync would make (${run.changes_total})` : `Changes written (${run.changes_total})`;
     const table = shown.length
       ? el("table", { class: "data-table changes", id: `changes-${run.id}` },
           el("caption", { class: "visually-hidden", text: title }),
@@ -85,8 +87,8 @@
             el("td", { text: c.issue }), el("td", { text: names[c.field] || c.field }), el("td", {}, show(c.old)),
             el("td", { "aria-hidden": "true", text: "→" }), el("td", {}, show(c.new))))))
       : el("p", { class: "muted", text: "No changes: Jira already holds the desired values." });
-    const more = run.changes.length > shown.length
-      ? el("p", {}, `…and ${run.changes.length - shown.length} more. `, el("a", { href: `/admin/runs/${run.id}` }, "See every change"))
+    const more = run.changes_total > shown.length
+      ? el("p", {}, `…and ${run.changes_total - shown.length} more. `, el("a", { href: `/admin/runs/${run.id}` }, "See every change"))
       : null;
     if (run.dry_run || !shown.length) {
       box.replaceChildren(el("h3", { text: title }), table, more);
