@@ -144,12 +144,16 @@ window.SyncBack = (() => {
     if (!response.ok) return;
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
     const focused = document.activeElement && document.activeElement.id;
+    const around = document.activeElement && document.activeElement.closest("[data-refresh]");
     for (const old of document.querySelectorAll("[data-refresh]")) {
       const fresh = doc.getElementById(old.id);
       if (fresh) old.replaceWith(document.importNode(fresh, true));
     }
     if (focused) {
-      const again = document.getElementById(focused);
+      // The focused control may be gone (a deleted field's row): keep keyboard users nearby.
+      const section = around && document.getElementById(around.id);
+      const again = document.getElementById(focused) ||
+        (section && section.querySelector("button:not([disabled]), a[href], input:not([disabled]), select:not([disabled])"));
       if (again && document.activeElement !== again) again.focus();
     }
   }
