@@ -151,9 +151,13 @@ window.SyncBack = (() => {
     }
     if (focused) {
       // The focused control may be gone (a deleted field's row): keep keyboard users nearby.
+      // Its section's heading, not a neighbour (the next row's Delete would be one Enter away).
       const section = around && document.getElementById(around.id);
-      const again = document.getElementById(focused) ||
-        (section && section.querySelector("button:not([disabled]), a[href], input:not([disabled]), select:not([disabled])"));
+      let again = document.getElementById(focused);
+      if (!again && section) {
+        again = section.querySelector("h1, h2, h3");
+        if (again) again.setAttribute("tabindex", "-1");
+      }
       if (again && document.activeElement !== again) again.focus();
     }
   }
