@@ -41,6 +41,7 @@ def step1_choose_fields(page: Page) -> None:
     )
     step.get_by_role("button", name="Delete Alignment 🛒 Ducalis").click()
     expect(page.locator("#fields-status")).to_contain_text("Deleted “Alignment 🛒 Ducalis”")
+    expect(page.locator("#step-1-title")).to_be_focused()  # not the next row's Delete button
     # Keyboard only: open the dialog, leave it with Escape (focus comes back), open it again,
     # move to "Score" and tick it, then add.
     add_fields = page.get_by_role("button", name="Add Fields")
