@@ -54,3 +54,8 @@ def test_a_form_post_without_the_csrf_token_is_refused(page: Page, stack: Stack)
     page.get_by_role("switch", name="Activate Sync Back").click()
     expect(page.locator("#activate-status")).to_contain_text("Sync Back is off")
     assert stack.ok("GET", "/api/boards/shop")["active"] is False
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/admin/login$"))
+    page.goto("/admin/boards/shop")
+    expect(page).to_have_url(re.compile(r"/admin/login\?next="))
