@@ -190,11 +190,18 @@ class JiraClient:
         return self.request("POST", FIELDS, json=body, retry=False)
 
     def screens(self) -> list[dict[str, Any]]:
-        # Shape differs by version: bare array (10.3), {"screens": [...]} (11.x), or a page.
-        body = self.request("GET", SCREENS, params={"maxResults": 1000})
-        if isinstance(body, dict):
-            return body.get("screens") or body.get("values") or []
-        return body
+        # Shape differs by version: bare array (10.3), {"screens": [...]} (11.x), or a page
+        # (jira-server-api.md §3); only the page form has more pages to follow.
+        out: list[dict[str, Any]] = []
+        while True:
+            params = {"startAt": len(out), "maxResults": 1000}
+            body = self.request("GET", SCREENS, params=params)
+            if not isinstance(body, dict):
+                return body
+            values = body.get("screens") or body.get("values") or []
+            out.extend(values)
+            if "values" not in body or body.get("isLast", True) or not values:
+                return out
 
     def screen_tabs(self, screen_id: int) -> list[dict[str, Any]]:
         return self.request("GET", SCREEN_TABS.format(screen=screen_id))
