@@ -40,6 +40,7 @@ HELP = {
     "jira_rate_limited": "429 answers received from Jira.",
     "jira_retries": "Jira requests sent again after a 429/5xx or transport error.",
     "webhook_events": "Jira webhook deliveries, by event type and outcome.",
+    "manual_edits": "Hand edits of synced fields seen in Jira's changelog, by board.",
     "jobs": "RQ jobs executed, by function and outcome.",
     "job_duration_seconds": "Wall time of RQ jobs, by function.",
 }

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from redis import Redis
 from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError, ReadOnlyError, ResponseError, TimeoutError
+from redis.exceptions import (
+    AuthenticationError,
+    ConnectionError,
+    ReadOnlyError,
+    ResponseError,
+    TimeoutError,
+)
 from redis.retry import Retry
 from redis.sentinel import Sentinel, SentinelManagedConnection
 from rq import Queue
 from rq.serializers import JSONSerializer
 
-from worker.settings import QUEUE_NAME, Settings
+from worker.settings import QUEUE_NAME, ConfigError, Settings
 
 FAILOVER_RETRIES = 20
 """Sentinel only: retries of a command while the master changes. With the backoff below they
@@ -27,6 +34,8 @@ def failover_retry() -> Retry:
         ExponentialBackoff(cap=1.0, base=0.05),
         FAILOVER_RETRIES,
         supported_errors=(ConnectionError, TimeoutError, ReadOnlyError),
+        # A wrong password is a ConnectionError too, but waiting will not fix it.
+        is_retryable=lambda error: not isinstance(error, AuthenticationError),
     )
 
 
@@ -69,8 +78,10 @@ class FailoverConnection(SentinelManagedConnection):
 
 
 def connect(settings: Settings) -> Redis:
-    """A Redis client for the master: through Sentinel when REDIS_SENTINELS is set."""
+    """A Redis client for the master: through Sentinel when REDIS_SENTINELS is set (the
+    password and database number then still come from REDIS_URL)."""
     if settings.redis_sentinels:
+        url = urlsplit(settings.redis_url)  # its host is ignored: Sentinel names the master
         sentinel = Sentinel(
             list(settings.redis_sentinels), socket_timeout=2.0, socket_connect_timeout=1.0
         )
@@ -80,8 +91,18 @@ def connect(settings: Settings) -> Redis:
             socket_connect_timeout=1.0,
             retry=failover_retry(),
             connection_class=FailoverConnection,
+            username=unquote(url.username) if url.username else None,
+            password=unquote(url.password) if url.password else None,
+            db=_db(url.path),
         )
     return Redis.from_url(settings.redis_url, socket_timeout=5.0, socket_connect_timeout=2.0)
+
+
+def _db(path: str) -> int:
+    raw = path.strip("/") or "0"
+    if not raw.isdigit():
+        raise ConfigError(f"REDIS_URL: database {raw!r} is not a number")
+    return int(raw)
 
 
 def get_queue(connection: Redis) -> Queue:

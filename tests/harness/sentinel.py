@@ -25,7 +25,12 @@ MASTER_NAME = "syncback-test"
 
 class SentinelCluster:
     def __init__(
-        self, base_dir: Path, sentinels: int = 3, down_after_ms: int = 1000, max_lag_s: int = 2
+        self,
+        base_dir: Path,
+        sentinels: int = 3,
+        down_after_ms: int = 1000,
+        max_lag_s: int = 2,
+        password: str | None = None,
     ) -> None:
         for binary in ("redis-server", "redis-sentinel"):
             if shutil.which(binary) is None:
@@ -33,6 +38,7 @@ class SentinelCluster:
         self.dir = base_dir
         self.down_after_ms = down_after_ms
         self.max_lag_s = max_lag_s
+        self.password = password
         self.redis_ports = [free_port(), free_port(), free_port()]
         self.sentinel_ports = [free_port() for _ in range(sentinels)]
         self.procs: dict[int, subprocess.Popen] = {}
@@ -55,6 +61,11 @@ class SentinelCluster:
                 f"min-replicas-max-lag {self.max_lag_s}",
                 f"logfile {data / 'redis.log'}",
                 *([f"replicaof 127.0.0.1 {replica_of}"] if replica_of else []),
+                *(
+                    [f"requirepass {self.password}", f"masterauth {self.password}"]
+                    if self.password
+                    else []
+                ),
             ]
             conf.write_text("\n".join(lines) + "\n")
         self.procs[port] = subprocess.Popen(["redis-server", str(conf)], start_new_session=True)
@@ -75,6 +86,11 @@ class SentinelCluster:
                     f"sentinel down-after-milliseconds {MASTER_NAME} {self.down_after_ms}",
                     f"sentinel failover-timeout {MASTER_NAME} 10000",
                     f"sentinel parallel-syncs {MASTER_NAME} 1",
+                    *(
+                        [f"sentinel auth-pass {MASTER_NAME} {self.password}"]
+                        if self.password
+                        else []
+                    ),
                 ]
             )
             + "\n"
@@ -123,8 +139,12 @@ class SentinelCluster:
 
     # -- inspection and faults -------------------------------------------------------------
 
-    def client(self, port: int) -> redis.Redis:
-        return redis.Redis(port=port, socket_timeout=2.0, socket_connect_timeout=1.0)
+    def client(self, port: int, db: int = 0) -> redis.Redis:
+        """A direct client (password applied to Redis servers, not to sentinels)."""
+        password = self.password if port in self.redis_ports else None
+        return redis.Redis(
+            port=port, db=db, password=password, socket_timeout=2.0, socket_connect_timeout=1.0
+        )
 
     def sentinels(self) -> list[redis.Redis]:
         return [self.client(p) for p in self.sentinel_ports]

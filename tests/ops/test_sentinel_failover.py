@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+import redis as redis_lib
 
 from bridge import create_app
 from tests.bridge.boards_support import SHOP
@@ -18,6 +19,7 @@ from tests.harness.worker_process import WorkerProcess
 from tests.sync_fixtures import PRIORITY_FIELD, make_board, put_scores, start_sync, wait_run
 from worker import settings as worker_settings
 from worker.connection import connect, get_queue
+from worker.settings import ConfigError
 from worker.store import BoardStore
 
 pytestmark = pytest.mark.slow
@@ -154,3 +156,28 @@ def test_sync_interrupted_by_a_master_crash_ends_with_every_value_right(
     for n in range(1, 31):
         # priority: score n ranks 21 - n; unscored issues are left alone
         assert jira.field(f"SHOP-{n}", PRIORITY_FIELD) == (21 - n if n <= 20 else None), n
+
+
+def test_password_and_database_come_from_redis_url_host_from_sentinel(tmp_path):
+    cluster = SentinelCluster(tmp_path / "auth", password="s3cret-redis-pw").start()
+    try:
+        env = {
+            "REDIS_SENTINELS": cluster.env_value,
+            "REDIS_SENTINEL_MASTER": MASTER_NAME,
+            "REDIS_URL": "redis://:s3cret-redis-pw@ignored.invalid:1/4",
+        }
+        client = connect(worker_settings.load(env))
+        client.set("syncback:probe", "here")
+        assert cluster.client(cluster.master_port(), db=4).get("syncback:probe") == b"here"
+        assert cluster.client(cluster.master_port(), db=0).get("syncback:probe") is None
+        wrong = {**env, "REDIS_URL": "redis://:wrong@x/4"}
+        with pytest.raises(redis_lib.AuthenticationError):
+            connect(worker_settings.load(wrong)).ping()
+    finally:
+        cluster.stop()
+
+
+def test_a_non_numeric_database_names_redis_url():
+    env = {"REDIS_SENTINELS": "127.0.0.1:1", "REDIS_URL": "redis://x/abc"}
+    with pytest.raises(ConfigError, match="REDIS_URL: database 'abc' is not a number"):
+        connect(worker_settings.load(env))
