@@ -213,3 +213,20 @@ def test_sprint_closed_runs_even_when_jira_refuses_the_sprint_reread(
     assert [(r["trigger"], r["state"]) for r in done] == [("sprint_end", "succeeded")]
     assert jira.field("SHOP-1", VALUE) == 1.0
     assert jira.stats()["injected_failures"] >= 1  # the re-read was tried and refused
+
+
+def test_jira_9_delivers_inline_and_the_sprint_still_runs_once(
+    redis: Redis, jira: SimServer, bridge: BridgeServer, worker: object
+) -> None:
+    jira.reset(dataset="demo", version="9.12")  # 9.x: old path, synchronous delivery, no HMAC
+    try:
+        scored_board(redis)
+        register_webhook(jira.url, bridge.url)
+        jira.close_sprint(1)
+        done = wait_for("the sprint-end run", lambda: finished_runs(redis))
+        assert [(r["trigger"], r["state"]) for r in done] == [("sprint_end", "succeeded")]
+        assert jira.field("SHOP-2", VALUE) == 2.0
+        settle(redis)
+        assert len(runs(redis)) == 1
+    finally:
+        jira.reset(dataset="demo")
