@@ -50,7 +50,12 @@ def json_body() -> Any:
             "expected a JSON body (Content-Type: application/json)",
             details=[{"path": "$", "message": "body is not JSON"}],
         )
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # [[[[... deeper than Python's parser goes: bad input, not a 500
+        raise ValidationError(
+            "the body nests too deeply", details=[{"path": "$", "message": "nested too deeply"}]
+        ) from None
     if body is None:
         raise ValidationError(
             "the body is not valid JSON", details=[{"path": "$", "message": "malformed JSON"}]

@@ -126,3 +126,15 @@ def test_malformed_json_is_400(client, auth_headers, redis) -> None:
     BoardStore(redis).create(make_board())
     r = put(client, auth_headers, None, raw='{"scores": [')
     assert r.status_code == 400 and r.json["error"]["details"][0]["path"] == "$"
+
+
+def test_deeply_nested_json_is_400_not_500(client, auth_headers, redis) -> None:
+    BoardStore(redis).create(make_board())
+    deep_criteria = '{"a":' * 3000 + "1" + "}" * 3000
+    for raw in [
+        "[" * 50000,
+        '{"scores": [{"issue": "SHOP-1", "criteria": ' + deep_criteria + "}]}",
+    ]:
+        r = put(client, auth_headers, None, raw=raw)
+        assert r.status_code == 400 and r.json["error"]["details"][0]["path"] == "$"
+    assert ScoreStore(redis).count("shop") == 0
