@@ -138,3 +138,35 @@ def test_deeply_nested_json_is_400_not_500(client, auth_headers, redis) -> None:
         r = put(client, auth_headers, None, raw=raw)
         assert r.status_code == 400 and r.json["error"]["details"][0]["path"] == "$"
     assert ScoreStore(redis).count("shop") == 0
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+almost_items = st.fixed_dictionaries(
+    {"issue": st.sampled_from(["SHOP-1", "SHOP-2", "x", 1])},
+    optional={k: json_values for k in ("score", "criteria", "percent", "status", "evaluations")},
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(json_values, st.fixed_dictionaries({"scores": st.lists(almost_items, max_size=3)}))
+)
+def test_any_json_is_stored_whole_or_refused_with_a_path(client, auth_headers, redis, body) -> None:
+    if not BoardStore(redis).exists("shop"):
+        BoardStore(redis).create(make_board())
+    before = redis.hgetall(scores_key("shop"))
+    r = put(client, auth_headers, body)
+    assert r.status_code in (200, 400), (body, r.status_code)
+    if r.status_code == 400:
+        assert all(d["path"].startswith("$") for d in r.json["error"]["details"])
+        assert r.json["error"]["details"] and redis.hgetall(scores_key("shop")) == before
+    else:
+        assert r.json["stored"] == len(body["scores"])
