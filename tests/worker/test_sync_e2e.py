@@ -168,3 +168,22 @@ def test_inactive_board_allows_only_dry_runs(client, auth_headers, redis, jira) 
     assert bad.status_code == 400
     assert client.get("/api/jobs/nope", headers=auth_headers).status_code == 404
     assert client.get("/api/syncs/nope", headers=auth_headers).status_code == 404
+
+
+def test_job_status_reports_a_failed_job_without_traceback(
+    client, auth_headers, redis, jira, worker
+) -> None:
+    import time
+
+    from worker.connection import get_queue
+
+    get_queue(redis).enqueue("worker.jobs.sync.run_sync", "no-such-run", job_id="sync-nope")
+    deadline = time.monotonic() + 60
+    while (job := client.get("/api/jobs/sync-nope", headers=auth_headers).json)["status"] in (
+        "queued",
+        "started",
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert job["status"] == "failed" and "no sync run 'no-such-run'" in job["error"]
+    assert "Traceback" not in job["error"] and "result" not in job
