@@ -197,6 +197,14 @@ def test_four_steps_from_an_empty_board_to_values_on_the_jira_board(
     expect(page.locator("li.card[data-key='SHOP-2']")).to_contain_text("Business Value: 98")
     shot(page, "setup-6-jira-board-view")
 
+    # Step 3's changes are reversible: the board order and the card layout come back.
+    page.goto("/admin/boards/shop#step-3")
+    page.get_by_role("button", name="Undo board changes").click()
+    expect(page.locator("#board-config-status")).to_contain_text("back as it was")
+    expect(page.locator("#board-config-report")).to_contain_text("Board changes undone")
+    board_filter = stack.jira.admin("GET", "/rest/api/2/filter/10000").json()
+    assert board_filter["jql"] == "project = SHOP ORDER BY Rank ASC"
+
 
 @pytest.mark.browser
 def test_activation_is_refused_with_what_to_fix_and_where_in_jira(page: Page, stack: Stack) -> None:
