@@ -1,6 +1,9 @@
 """Browser tests: Debian's chromium driven by Playwright against the bridge served over real
-HTTP, a real `syncback worker` process and the Jira simulator. One browser per session; each
-test gets a fresh context (cookies) and a store emptied of syncback data."""
+HTTP, a real `syncback worker` process and the Jira simulator. One browser for them all; each
+test gets a fresh context (cookies) and a store emptied of syncback data.
+
+The bridge, the worker and the browser live as long as this package's tests (scope "package"):
+a worker left running would take jobs from the shared queue of later tests."""
 
 from __future__ import annotations
 
@@ -78,12 +81,12 @@ class Stack:
         return {f["source"]: f["tracker_field"] for f in board["fields"]}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser_env(redis_server: RedisServer, jira_sim: SimServer) -> dict[str, str]:
     return base_env(redis_server.url, jira_sim.url)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def bridge_url(browser_env: dict[str, str]) -> Iterator[str]:
     """The bridge app on a free port, served by werkzeug in a thread (real HTTP, real cookies)."""
     app = create_app(env=browser_env)
@@ -96,7 +99,7 @@ def bridge_url(browser_env: dict[str, str]) -> Iterator[str]:
     thread.join(10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def worker_process(
     browser_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[WorkerProcess]:
@@ -106,7 +109,7 @@ def worker_process(
     proc.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
     if not path:
