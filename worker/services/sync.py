@@ -11,6 +11,7 @@ import logging
 import queue
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -183,29 +184,36 @@ def _sync(
             if not total_set:
                 RunStore(redis).set(run["id"], total=total)
                 total_set = True
-            for issue in issues:
-                if should_stop():
-                    raise Interrupted
-                key, current = issue["key"], issue.get("fields") or {}
-                if seen is not None:
-                    seen.add(key)
-                progress.count(in_scope=1)
-                want = desired.get(key)
-                if want is None and not clear_unscored:
-                    progress.count(skipped=1, done=1)
-                    continue
-                changes = diff(current, want, plan)
-                if not changes:
-                    progress.count(unchanged=1, done=1)
-                    continue
-                planned += 1
-                if run["dry_run"]:
-                    _plan_only(progress, key, changes, sources)
-                    continue
-                holds = want is not None and any(v is not None for v in want)
-                pool.submit(
-                    write_issue, jira, progress, board.options, key, changes, sources, holds
-                )
+            # Counted per page, not per issue: the main thread must stay cheap (GIL) while the
+            # write threads wait on Jira.
+            tally: Counter[str] = Counter()
+            try:
+                for issue in issues:
+                    if should_stop():
+                        raise Interrupted
+                    key, current = issue["key"], issue.get("fields") or {}
+                    if seen is not None:
+                        seen.add(key)
+                    tally["in_scope"] += 1
+                    want = desired.get(key)
+                    if want is None and not clear_unscored:
+                        tally["skipped"] += 1
+                        continue
+                    changes = diff(current, want, plan)
+                    if not changes:
+                        tally["unchanged"] += 1
+                        continue
+                    planned += 1
+                    if run["dry_run"]:
+                        _plan_only(progress, key, changes, sources)
+                        continue
+                    holds = want is not None and any(v is not None for v in want)
+                    pool.submit(
+                        write_issue, jira, progress, board.options, key, changes, sources, holds
+                    )
+            finally:
+                done = tally["skipped"] + tally["unchanged"]
+                progress.count(**tally, done=done)
     except Interrupted:
         pool.close()  # what was sent is recorded; nothing new is started
         raise
