@@ -10,10 +10,13 @@ app whose only route answers 204. Two phases per server:
   omission);
 - closed loop with `--concurrency` keep-alive clients: maximum events/s.
 
-The event mix is realistic for a Jira that sends us everything we subscribe to: 50 %
-`jira:issue_updated` (a 6 KB Server payload; one in five touches a synced field and becomes a
-job), 30 % `sprint_updated` (a job), 20 % `comment_created` (ignored). Every body is unique
-(no deduplication shortcut). Prints one JSON object.
+Event mixes (`--mix`; every body distinct, so deduplication never shortcuts the work):
+- `jira` (default): what a Jira sends for the events we subscribe to: 80 % `jira:issue_updated`
+  (a 6 KB Server payload; 5 % of all touch a synced field and become a job), 5 %
+  `sprint_updated` (a job), 15 % `comment_created` (ignored): 10 % of deliveries enqueue a job;
+- `mixed`: 40 % enqueue a job (50 % issue_updated, 30 % sprint_updated, 20 % comments);
+- `jobs`: the worst case, every delivery enqueues a job.
+Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -34,23 +37,32 @@ TOKEN = "bench-webhook-token-0123456789"
 PAYLOADS = Path(__file__).resolve().parents[1] / "payloads"
 
 
-def bodies(n: int) -> list[bytes]:
-    """`n` distinct deliveries in the documented mix."""
+MIXES = {
+    # 20 deliveries: s = issue_updated of a synced field (job), i = other issue_updated,
+    # p = sprint_updated (job), c = comment_created (ignored)
+    "jira": "s" + "i" * 15 + "p" + "ccc",
+    "mixed": "ss" + "i" * 8 + "p" * 6 + "cccc",
+    "jobs": "sp" * 10,
+}
+
+
+def bodies(n: int, mix: str = "jira", salt: int = 18) -> list[bytes]:
+    """`n` distinct deliveries in the mix; `salt` keeps separate phases from colliding."""
     updated = json.loads((PAYLOADS / "jira_issue_updated.json").read_text())
     updated["issue"]["key"] = "SHOP-8"
-    sprint = json.loads((PAYLOADS / "sprint_updated.json").read_text())
-    comment = json.loads((PAYLOADS / "comment_created.json").read_text())
+    synced = json.loads(json.dumps(updated))
+    synced["changelog"]["items"][0]["field"] = "Business Value"
+    kinds = {
+        "s": synced,
+        "i": updated,
+        "p": json.loads((PAYLOADS / "sprint_updated.json").read_text()),
+        "c": json.loads((PAYLOADS / "comment_created.json").read_text()),
+    }
+    pattern = MIXES[mix]
     out = []
     for i in range(n):
-        kind = i % 10
-        if kind < 5:
-            data = json.loads(json.dumps(updated))
-            data["changelog"]["items"][0]["field"] = "Business Value" if kind == 0 else "numfield"
-        elif kind < 8:
-            data = dict(sprint)
-        else:
-            data = dict(comment)
-        data["timestamp"] = 1_800_000_000_000 + i
+        data = dict(kinds[pattern[i % len(pattern)]])
+        data["timestamp"] = salt * 100_000_000_000 + i
         out.append(json.dumps(data).encode())
     return out
 
@@ -184,15 +196,9 @@ def measure_latency(servers: Any, args: argparse.Namespace) -> dict[str, dict[st
     path = f"/webhooks/jira/{TOKEN}"
     ports = {"bare": servers.bare_port, "bridge": servers.bridge_port}
     for port in ports.values():  # warm up: connections, imports, first-request costs
-        closed_loop(
-            port,
-            path,
-            [b.replace(b'"timestamp": 18', b'"timestamp": 21') for b in bodies(300)],
-            1,
-            4,
-        )
+        closed_loop(port, path, bodies(300, args.mix, salt=21), 1, 4)
     chunk = int(args.rate * 2)
-    payloads = bodies(int(args.rate * args.seconds) + chunk)
+    payloads = bodies(int(args.rate * args.seconds) + chunk, args.mix)
     parts: dict[str, list[dict]] = {"bare": [], "bridge": []}
     for start in range(0, int(args.rate * args.seconds), chunk):
         for name, port in ports.items():
@@ -209,8 +215,7 @@ def measure_peaks(servers: Any, args: argparse.Namespace) -> dict[str, list[floa
     path = f"/webhooks/jira/{TOKEN}"
     peaks: dict[str, list[float]] = {"bare": [], "bridge": [], "bare_errors": [], "errors": []}
     for r in range(args.rounds):
-        salt = str(3 + r).encode()
-        payloads = [b.replace(b'"timestamp": 18', b'"timestamp": ' + salt) for b in bodies(60_000)]
+        payloads = bodies(20_000, args.mix, salt=30 + r)
         for name, port in (("bare", servers.bare_port), ("bridge", servers.bridge_port)):
             result = closed_loop(port, path, payloads, args.max_seconds, args.concurrency)
             peaks[name].append(result["per_s"])
@@ -230,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="alternating closed-loop rounds (5)")
     parser.add_argument("--concurrency", type=int, default=8, help="closed-loop clients (8)")
     parser.add_argument("--sender-threads", type=int, default=16, help="open-loop senders (16)")
+    parser.add_argument("--mix", choices=sorted(MIXES), default="jira", help="event mix (jira)")
     parser.add_argument("--serve-bare", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_bare:
@@ -264,8 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         "errors": real["errors"] + sum(peaks["errors"]),
         "bare_errors": bare["errors"] + sum(peaks["bare_errors"]),
         "jobs_enqueued": jobs,
-        "mix": "50% jira:issue_updated (10% of all touch a synced field), 30% sprint_updated, "
-        "20% comment_created; all bodies distinct",
+        "mix": args.mix,
+        "jobs_share": round(sum(k in "sp" for k in MIXES[args.mix]) / len(MIXES[args.mix]), 2),
         "gunicorn": servers.settings,
         "cpus": os.cpu_count(),
         "method": f"open loop {args.rate}/s for {args.seconds}s per server in alternating 2 s "
