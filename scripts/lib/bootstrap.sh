@@ -52,5 +52,6 @@ ensure_redis() {
 }
 
 ensure_chromium() {
-    command -v chromium >/dev/null 2>&1 || apt_install chromium
+    # The emoji font lets screenshots show board marks (field names carry the board's emoji).
+    apt_install chromium fonts-noto-color-emoji
 }
