@@ -27,6 +27,9 @@ JOB_FUNC = "worker.jobs.sync.run_sync"
 JOB_TIMEOUT_S = 6 * 3600
 """Room for a 100k-issue board at a rate-limited Jira; the lease, not this, detects death."""
 
+SLOT_TTL_S = 400 * 86400
+"""How long a slot is remembered (slots name dates and sprints: they never come back later)."""
+
 DANGLING_SLOT_S = 60.0
 """A slot whose run does not exist is taken over only after this long: a requester merely
 stalled between SET NX and creating its run must never end with a second run for its slot."""
@@ -99,14 +102,14 @@ def request_sync(
         run_id = queued or new_run_id()
         if slot is not None:
             key = slot_key(board_id, slot)
-            if not redis.set(key, f"{run_id} {time.time():.3f}", nx=True):
+            if not redis.set(key, f"{run_id} {time.time():.3f}", nx=True, ex=SLOT_TTL_S):
                 taken, _, stamp = redis.get(key).decode().partition(" ")
                 age = time.time() - float(stamp or 0)
                 if runs.exists(taken) or age < DANGLING_SLOT_S:
                     return SyncRequest(taken, job_id_for(taken), joined=True)
                 # The requester that took the slot died before creating its run, long ago
                 # (it held the mutex we now hold for at most seconds): the slot is free again.
-                redis.set(key, f"{run_id} {time.time():.3f}")
+                redis.set(key, f"{run_id} {time.time():.3f}", ex=SLOT_TTL_S)
         if queued:
             return SyncRequest(queued, job_id_for(queued), joined=True)
         runs.create(board_id, trigger, dry_run=dry_run, run_id=run_id)
