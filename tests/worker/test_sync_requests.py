@@ -130,3 +130,14 @@ def test_unknown_board_creates_nothing(redis) -> None:
     with pytest.raises(BoardNotFoundError):
         request_sync(redis, "ghost", "schedule", slot="s1")
     assert RunStore(redis).history("ghost") == [] and not redis.keys("syncback:sync-slot:*")
+
+
+def test_deleting_a_board_forgets_its_sync_keys(redis) -> None:
+    BoardStore(redis).create(make_board())
+    BoardStore(redis).create(make_board("shop-2"))
+    request_sync(redis, "shop", "manual", slot="s1")
+    request_sync(redis, "shop-2", "manual", slot="s1")
+    redis.sadd("syncback:sync-touched:shop", "SHOP-1")
+    RunStore(redis).delete_board("shop")
+    left = sorted(k.decode() for k in redis.keys("syncback:sync-*"))
+    assert left == ["syncback:sync-queued:shop-2:0", "syncback:sync-slot:shop-2:s1"]

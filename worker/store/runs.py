@@ -208,7 +208,13 @@ class RunStore:
         return runs[0] if runs else None
 
     def delete_board(self, board_id: str) -> None:
+        """Drop the board's runs and its sync bookkeeping (queued pointers, lock, slots, the
+        issues it wrote to; key names from worker.services.sync_requests / run_lock / sync)."""
         for rid in self.redis.zrange(history_key(board_id), 0, -1):
             rid = rid.decode()
             self.redis.delete(run_key(rid), f"{run_key(rid)}:errors", f"{run_key(rid)}:changes")
         self.redis.delete(history_key(board_id))
+        sync = [f"{KEY_PREFIX}:sync-{k}:{board_id}" for k in ("lock", "touched")]
+        sync += [f"{KEY_PREFIX}:sync-queued:{board_id}:{d}" for d in (0, 1)]
+        sync += self.redis.scan_iter(match=f"{KEY_PREFIX}:sync-slot:{board_id}:*", count=1000)
+        self.redis.delete(*sync)
