@@ -54,6 +54,22 @@ class SyncbackWorker(Worker):
             # Tell the running job (it may checkpoint); it is not interrupted.
             self.kill_horse(sig=signal.SIGRTMIN)
 
+    def unsubscribe(self) -> None:
+        """RQ's unsubscribe with a bounded wait for the pubsub thread.
+
+        redis-py 8's `PubSubWorkerThread.stop()` joins the thread without a timeout, and the
+        thread may sit in `get_message(timeout=60)` (RQ's sleep_time): a worker then took up
+        to a minute to exit after "done, quitting". The thread is a daemon; one second is
+        enough for it to notice, and otherwise the process exits without it.
+        """
+        if self.pubsub_thread:
+            self.log.info(
+                "Worker %s: unsubscribing from channel %s", self.name, self.pubsub_channel_name
+            )
+            self.pubsub.unsubscribe()
+            self.pubsub_thread.stop(timeout=1)
+            self.pubsub.close()
+
     def perform_job(self, job: Job, queue: Queue) -> bool:
         started = time.monotonic()
         logs.set_horse_job(job)
