@@ -187,3 +187,13 @@ def test_job_status_reports_a_failed_job_without_traceback(
         time.sleep(0.1)
     assert job["status"] == "failed" and "no sync run 'no-such-run'" in job["error"]
     assert "Traceback" not in job["error"] and "result" not in job
+
+
+def test_a_refused_search_fails_the_run_with_jiras_message(
+    client, auth_headers, redis, jira, worker
+) -> None:
+    BoardStore(redis).create(make_board(jql_extra="nosuchfield = 3"))
+    put_scores(client, auth_headers, SCORES[:2])
+    run = wait_run(client, auth_headers, start_sync(client, auth_headers)["run_id"])
+    assert run["state"] == "failed" and run["message"].startswith("search failed")
+    assert "nosuchfield" in run["message"] and run["counts"]["written"] == 0
