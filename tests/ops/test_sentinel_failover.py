@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -139,10 +140,17 @@ def test_sync_interrupted_by_a_master_crash_ends_with_every_value_right(
                 break
             assert time.monotonic() < deadline, "the sync never started"
             time.sleep(0.05)
+        # A job due after the crash: the worker's scheduler must still move it to the queue.
+        queue = get_queue(app.extensions["syncback"].redis)
+        scheduled = queue.enqueue_in(timedelta(seconds=2), "worker.telemetry.counter_key", "x")
         old = cluster.master_port()
         cluster.crash(old)
         cluster.wait_for_failover(old)
         run = wait_run(client, auth_headers, started["run_id"], timeout=120)
+        deadline = time.monotonic() + 60
+        while scheduled.get_status(refresh=True) != "finished":
+            assert time.monotonic() < deadline, scheduled.get_status()
+            time.sleep(0.2)
         cluster.restart(old)  # back as a replica of the new master
         cluster.wait_for_role(old, "slave")
     finally:
