@@ -83,7 +83,12 @@ def write_issue(
     try:
         note = _put(jira, key, fields, options)
     except JiraPermissionError as exc:
-        hint = "" if options.notify_users else " (notifyUsers=false needs admin rights)"
+        if options.notify_users:
+            hint = ""
+        elif options.notify_fallback:
+            hint = " (refused with notifications too: the user may not edit this issue)"
+        else:
+            hint = " (notifyUsers=false needs admin rights; see the notify_fallback option)"
         _fail(progress, key, None, exc.code, _message(exc) + hint)
         return False
     except JiraValidationError as exc:
