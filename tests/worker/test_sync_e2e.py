@@ -91,6 +91,8 @@ def test_sync_writes_desired_values_once(client, auth_headers, redis, jira, work
     assert jira.stats()["issue_writes"] == writes_before and jira_values(jira) == values
     history = client.get("/api/boards/shop/syncs", headers=auth_headers).json["runs"]
     assert [r["id"] for r in history] == [dry["id"], again["id"], run["id"]]
+    newest = client.get("/api/boards/shop/syncs?limit=1", headers=auth_headers).json["runs"]
+    assert [r["id"] for r in newest] == [dry["id"]] and "changes" not in newest[0]
 
 
 def test_revert_restores_old_values_but_keeps_later_edits(
