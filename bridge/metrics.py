@@ -130,7 +130,10 @@ def _runs(redis: Redis) -> Iterator[Metric]:
             key = (trigger.decode(), state.decode())
             counts[key] = counts.get(key, 0) + 1
             if key[1] == "succeeded" and finished:
-                stamp = datetime.fromisoformat(finished.decode()).timestamp()
+                try:
+                    stamp = datetime.fromisoformat(finished.decode()).timestamp()
+                except ValueError:
+                    continue  # one unreadable record must not hide every other metric
                 newest = stamp if newest is None else max(newest, stamp)
         for (trigger, state), count in sorted(counts.items()):
             runs.add_metric([board, trigger, state], count)

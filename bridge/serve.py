@@ -83,6 +83,9 @@ def serve(
     level = logs.configure_logging(log_level)
     # Fail fast, with the variable's name, before forking workers.
     metrics.parse_networks(bridge_config.load().get("SYNCBACK_METRICS_ALLOW"))
+    for flag, value in (("--workers", workers), ("--threads", threads)):
+        if value is not None and value < 1:
+            raise ConfigError(f"{flag}: must be >= 1, got {value}")
     workers = workers or web_workers()
     threads = threads or web_threads()
     from bridge import create_app

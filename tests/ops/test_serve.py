@@ -64,13 +64,15 @@ def test_gunicorn_workers_from_env_and_probes_follow_redis(tmp_path):
         ({"SYNCBACK_WEB_WORKERS": "0"}, "SYNCBACK_WEB_WORKERS: '0' is not a whole number >= 1"),
         ({"SYNCBACK_LOG_LEVEL": "chatty"}, "SYNCBACK_LOG_LEVEL: 'chatty' is not one of"),
         ({"SYNCBACK_METRICS_ALLOW": "10.0.0.0/33"}, "SYNCBACK_METRICS_ALLOW: '10.0.0.0/33'"),
+        (None, "--workers: must be >= 1, got 0"),
     ],
 )
 def test_bad_settings_stop_serve_with_the_variable_named(env, message):
+    args = ["--workers", "0"] if env is None else []
     proc = subprocess.run(
-        [sys.executable, "-m", "bridge.cli", "serve", "--port", str(free_port())],
+        [sys.executable, "-m", "bridge.cli", "serve", "--port", str(free_port()), *args],
         cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", **base_env("redis://127.0.0.1:1/0"), **env},
+        env={"PATH": "/usr/bin:/bin", **base_env("redis://127.0.0.1:1/0"), **(env or {})},
         capture_output=True,
         text=True,
         timeout=60,
