@@ -195,3 +195,29 @@ def test_warm_shutdown_stops_early_and_queues_the_rest(
     assert done["state"] == "succeeded"
     assert done["counts"]["written"] == 20 - run["counts"]["written"]
     assert priorities(jira) == RANKS
+
+
+def test_a_killed_revert_can_be_asked_again(
+    client, auth_headers, redis, jira, app_env, tmp_path
+) -> None:
+    BoardStore(redis).create(make_board())
+    put_scores(client, auth_headers, SCORES)
+    env = {**app_env, "SYNCBACK_CONCURRENCY": "1", "SYNCBACK_RUN_LEASE_S": "2"}
+    first = WorkerProcess(env, log=tmp_path / "w1.log").start()
+    synced = wait_run(client, auth_headers, start_sync(client, auth_headers)["run_id"])
+    jira.configure(latency_ms=80)
+    killed = client.post(f"/api/syncs/{synced['id']}/revert", headers=auth_headers).json
+    wait_progress(client, auth_headers, killed["run_id"], done=3)
+    first.kill()
+    jira.configure(latency_ms=0)
+    second = WorkerProcess(env, log=tmp_path / "w2.log").start()
+    try:
+        again = client.post(f"/api/syncs/{synced['id']}/revert", headers=auth_headers).json
+        done = wait_run(client, auth_headers, again["run_id"])
+    finally:
+        second.stop()
+    assert done["state"] == "succeeded" and done["errors"] == []  # reverted ones: no conflict
+    assert 0 < done["counts"]["unchanged"] < 20 and done["counts"]["written"] > 0
+    assert all(v is None for v in priorities(jira).values())
+    dead = client.get(f"/api/syncs/{killed['run_id']}", headers=auth_headers).json
+    assert dead["state"] == "failed"
