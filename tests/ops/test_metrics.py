@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bridge import create_app
-from tests.conftest import base_env
+from bridge import create_app, webhook_counts
+from tests.conftest import WEBHOOK_TOKEN, base_env
 from tests.harness.processes import free_port
 from tests.ops.conftest import run_worker_burst
 from tests.ops.metrics_text import samples, value
@@ -82,3 +82,15 @@ def test_redis_down_answers_redis_up_zero_not_500(auth_headers):
     parsed = _scrape(app.test_client(), auth_headers)
     assert value(parsed, "syncback_redis_up") == 0
     assert not [k for k in parsed if k[0] == "syncback_queue_jobs"]
+
+
+def test_webhook_deliveries_are_counted_by_event_and_outcome(client, auth_headers):
+    url = f"/webhooks/jira/{WEBHOOK_TOKEN}"
+    assert client.post(url, json={"webhookEvent": "sprint_created"}).status_code == 204
+    assert client.post(url, json={"webhookEvent": "sprint_created"}).status_code == 204
+    assert client.post("/webhooks/jira/wrong-token", json={}).status_code == 401
+    webhook_counts.flush()  # the intake adds up in-process and writes once a second
+    parsed = _scrape(client, auth_headers)
+    name = "syncback_webhook_events_total"
+    assert value(parsed, name, event="sprint_created", outcome="ignored") == 2
+    assert value(parsed, name, event="other", outcome="unauthorized") == 1
