@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from tests.jira_sim.state import (
     Board,
     Field,
@@ -202,12 +204,24 @@ def _add_demo(state: SimState, shop_issues: int) -> None:
         "SHOP Sprint 1",
         "active",
         1,
-        "2026-11-23T09:00:00.000+0000",
-        "2026-12-07T09:00:00.000+0000",
+        *_active_sprint_dates(),
         None,
         "Checkout revamp",
     )
     state.sprints[2] = Sprint(2, "SHOP Sprint 2", "future", 1)
+
+
+def _active_sprint_dates() -> tuple[str, str]:
+    """A two-week sprint that ends three days from now, whenever the demo is started.
+
+    Fixed dates would put the end in the past one day, and every worker's reconciler would then
+    start a sprint-end run on its own during unrelated tests and demos.
+    """
+    today = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+    end = today + timedelta(days=3)
+    start = end - timedelta(days=14)
+    fmt = "%Y-%m-%dT%H:%M:%S.000+0000"
+    return start.strftime(fmt), end.strftime(fmt)
 
 
 def _columns(scrum: bool) -> list[dict]:
