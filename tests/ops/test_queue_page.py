@@ -63,7 +63,7 @@ def test_page_lists_queued_scheduled_and_failed_jobs(client, auth_headers, redis
     assert "RunNotFoundError" in sections["failed"]
     assert "no sync run" in sections["failed"]
     assert FAILING_FUNC in sections["failed"]
-    assert re.search(r'id="h-failed">Failed \(<span class="count">1</span>\)', html)
+    assert re.search(r'id="h-failed">Failed \(<span class="queue-count">1</span>\)', html)
 
 
 def test_requeue_with_the_api_token_puts_the_job_back(client, auth_headers, redis, failed_job_id):
