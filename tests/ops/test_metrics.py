@@ -9,6 +9,7 @@ import pytest
 from bridge import create_app, webhook_counts
 from tests.conftest import WEBHOOK_TOKEN, base_env
 from tests.harness.processes import free_port
+from tests.harness.worker_process import WorkerProcess
 from tests.ops.conftest import run_worker_burst
 from tests.ops.metrics_text import samples, value
 from worker import telemetry
@@ -94,3 +95,20 @@ def test_webhook_deliveries_are_counted_by_event_and_outcome(client, auth_header
     name = "syncback_webhook_events_total"
     assert value(parsed, name, event="sprint_created", outcome="ignored") == 2
     assert value(parsed, name, event="other", outcome="unauthorized") == 1
+
+
+def test_several_workers_show_in_metrics_and_on_the_queue_page(
+    client, auth_headers, app_env, tmp_path
+):
+    workers = [WorkerProcess(app_env, log=tmp_path / f"w{n}.log").start() for n in range(2)]
+    try:
+        parsed = _scrape(client, auth_headers)
+        page = client.get("/admin/queue", headers=auth_headers).get_data(as_text=True)
+    finally:
+        for w in workers:
+            w.stop()
+    assert value(parsed, "syncback_workers", state="idle") == 2
+    assert value(parsed, "syncback_workers", state="busy") == 0
+    assert "Workers (2)" in page
+    assert all(w.name in page for w in workers)
+    assert value(_scrape(client, auth_headers), "syncback_workers", state="idle") == 0
