@@ -13,7 +13,7 @@ from redis import Redis
 from worker.jira import JiraClient, JiraError
 from worker.model import source_type
 from worker.services.sync_progress import Progress
-from worker.services.sync_values import same
+from worker.services.sync_values import same, status_name
 from worker.services.sync_writer import Pool, write_issue
 from worker.store import BoardNotFoundError, BoardStore, RunStore
 
@@ -62,7 +62,7 @@ def _revert_issue(
 ) -> None:
     progress.count(in_scope=1)
     try:
-        current = jira.get_issue(key, fields=list(fields)).get("fields") or {}
+        current = jira.get_issue(key, fields=[*fields, "status"]).get("fields") or {}
     except JiraError as exc:
         progress.error(key, None, exc.code, f"could not re-read the issue: {exc}")
         progress.issue_failed(key)
@@ -87,4 +87,4 @@ def _revert_issue(
     if not changes:
         progress.count(**({"skipped": 1} if kept else {"unchanged": 1}), done=1)
         return
-    write_issue(jira, progress, options, key, changes, sources)
+    write_issue(jira, progress, options, key, changes, sources, status=status_name(current))

@@ -23,7 +23,7 @@ from worker.model import Board
 from worker.services import revert, run_lock
 from worker.services.sync_progress import Progress
 from worker.services.sync_requests import mark_started, recover_stale, request_sync
-from worker.services.sync_values import FieldPlan, desired_table, diff
+from worker.services.sync_values import FieldPlan, desired_table, diff, status_name
 from worker.services.sync_writer import Pool, write_issue
 from worker.settings import KEY_PREFIX
 from worker.store import BoardStore, RunStore
@@ -180,7 +180,7 @@ def _sync(
     planned = 0
     total_set = False
     try:
-        for total, issues in _pages(jira, search_jql(board), plan.ids):
+        for total, issues in _pages(jira, search_jql(board), plan.read_ids):
             if not total_set:
                 RunStore(redis).set(run["id"], total=total)
                 total_set = True
@@ -208,8 +208,17 @@ def _sync(
                         _plan_only(progress, key, changes, sources)
                         continue
                     holds = want is not None and any(v is not None for v in want)
+                    status = status_name(current)
                     pool.submit(
-                        write_issue, jira, progress, board.options, key, changes, sources, holds
+                        write_issue,
+                        jira,
+                        progress,
+                        board.options,
+                        key,
+                        changes,
+                        sources,
+                        holds,
+                        status,
                     )
             finally:
                 done = tally["skipped"] + tally["unchanged"]
@@ -255,7 +264,7 @@ def _clear_out_of_scope(
 
     def clear(key: str) -> None:
         try:
-            current = jira.get_issue(key, fields=plan.ids).get("fields") or {}
+            current = jira.get_issue(key, fields=plan.read_ids).get("fields") or {}
         except Exception as exc:  # noqa: BLE001 - a deleted issue holds nothing to clear
             log.info("sync.out_of_scope_unreadable", extra={"issue": key, "error": str(exc)})
             redis.srem(touched_key(board.id), key)
@@ -266,7 +275,8 @@ def _clear_out_of_scope(
         elif dry_run:
             _plan_only(progress, key, changes, sources)
         else:
-            write_issue(jira, progress, board.options, key, changes, sources, holds_values=False)
+            status = status_name(current)
+            write_issue(jira, progress, board.options, key, changes, sources, False, status)
 
     for key in gone:
         pool.submit(clear, key)

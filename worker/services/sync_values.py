@@ -36,6 +36,18 @@ class FieldPlan:
     def types(self) -> list[str]:
         return [f.type for f in self.fields]
 
+    @property
+    def read_ids(self) -> list[str]:
+        """Fields read from Jira: the mapped ones, and `status` to name it when Jira refuses
+        an edit in that workflow status (see sync_writer)."""
+        return [*self.ids, "status"]
+
+
+def status_name(fields: dict[str, Any]) -> str | None:
+    """The workflow status name from an issue's `fields` (Jira sends an object)."""
+    status = fields.get("status")
+    return status.get("name") if isinstance(status, dict) else None
+
 
 def normalise(value: Any, kind: str) -> Any:
     """Comparable form: numbers as float, strings stripped; "", null and blanks as None."""

@@ -3,6 +3,8 @@
 A failed issue is reported (per issue, per field where Jira says which) and never stops the run.
 `notifyUsers=false` needs (project) admin rights on Jira; a 403 is reported, and retried with
 notifications only when the board's `notify_fallback` option is on (jira-server-api.md §4.1).
+An issue in a workflow status that forbids edits (e.g. Closed) is skipped, not failed: see
+`_not_editable`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ from worker.model import Options
 from worker.services.sync_progress import Progress
 
 log = logging.getLogger(__name__)
+
+CANNOT_BE_SET = "cannot be set"
+"""Jira's 400 for a field it will not take: "Field 'customfield_N' cannot be set. It is not on the
+appropriate screen, or unknown." (jira-server-api.md §4.1). A non-editable workflow step answers
+it for every field too."""
 
 WRITE_ATTEMPTS = 4
 """Tries per issue on 5xx/transport errors (0.5 + 1 + 2 s of shared backoff) before the issue
@@ -73,11 +80,13 @@ def write_issue(
     changes: Changes,
     sources: dict[str, str],
     holds_values: bool = True,
+    status: str | None = None,
 ) -> bool:
     """Write one issue's changed fields and record the outcome; True when written.
 
     `holds_values`: whether the issue keeps any of our values afterwards (tracked so the
     `out_of_scope: clear` policy knows which issues to clear once they leave the scope).
+    `status`: the issue's workflow status name as last read, for the "not editable" message.
     """
     fields = {fid: new for fid, (_old, new) in changes.items()}
     try:
@@ -92,6 +101,12 @@ def write_issue(
         _fail(progress, key, None, exc.code, _message(exc) + hint)
         return False
     except JiraValidationError as exc:
+        if _not_editable(jira, key, exc):
+            where = f"in status {status}" if status else "in a workflow status"
+            message = f"{key} is {where}, where Jira does not allow edits; skipped"
+            progress.error(key, None, "not_editable", message)
+            progress.count(skipped=1, done=1)
+            return False
         if exc.errors:
             for fid, message in exc.errors.items():
                 progress.error(key, fid, exc.code, message)
@@ -116,6 +131,27 @@ def write_issue(
     progress.changed(key, record, wrote_values=holds_values)
     progress.count(written=1, done=1)
     return True
+
+
+def _not_editable(jira: JiraClient, key: str, exc: JiraValidationError) -> bool:
+    """True when Jira refused every field as "cannot be set" and the issue's editmeta is empty.
+
+    A workflow step with `jira.issue.editable=false` (Jira's Closed, by default) refuses every
+    PUT with "cannot be set" and answers an empty editmeta (JRASERVER-63664,
+    https://jira.atlassian.com/browse/JRASERVER-63664). An editmeta that lists fields, ours or
+    not, means the issue is editable and our field is off its screen or misconfigured: that
+    stays failed, with Jira's message, for the admin to fix. One extra GET, only for issues
+    Jira refused this way.
+    """
+    messages = exc.error_messages + list(exc.errors.values())
+    if not exc.errors or not all(CANNOT_BE_SET in m.lower() for m in messages):
+        return False
+    try:
+        meta = jira.editmeta(key)
+    except Exception as meta_exc:  # noqa: BLE001 - cannot tell: report Jira's refusal as it is
+        log.info("sync.editmeta_failed", extra={"issue": key, "error": str(meta_exc)})
+        return False
+    return not meta
 
 
 def _message(exc: JiraError) -> str:
