@@ -55,3 +55,10 @@ ensure_chromium() {
     # The emoji font lets screenshots show board marks (field names carry the board's emoji).
     apt_install chromium fonts-noto-color-emoji
 }
+
+ensure_test_tools() {
+    # The failover tests run a real Sentinel; the browser tests a real chromium.
+    command -v redis-sentinel >/dev/null 2>&1 || apt_install redis-sentinel
+    ensure_chromium
+    ensure_python_env test
+}

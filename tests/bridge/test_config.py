@@ -56,16 +56,3 @@ def test_cli_reports_bad_variable_in_one_line():
         "syncback: configuration error: REDIS_URL: 'nonsense' is not a URL (redis, rediss, unix)"
     ]
     assert "Traceback" not in result.stderr
-
-
-@pytest.mark.parametrize("command", ["serve", "worker"])
-def test_every_command_has_help(command):
-    result = subprocess.run(
-        [sys.executable, "-m", "bridge.cli", command, "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0
-    assert "usage: syncback" in result.stdout
