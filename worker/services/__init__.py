@@ -1,1 +1,1 @@
-"""Use cases: read fresh Jira state, compute, write. No rq or Flask imports below `jobs`."""
+"""Use cases: read fresh Jira state, compute, write. rq is fine here; Flask and `bridge` never."""

@@ -1,4 +1,5 @@
-"""The reconciler: repairs missing or stale schedules, and recovers lost sprint events.
+"""The reconciler: repairs missing or stale schedules, recovers lost sprint events, and fails
+runs whose worker died (so none stays `running` until someone happens to look).
 
 Runs at worker start and then every RECONCILE_EVERY_S as a self-rescheduling job whose id is the
 next grid time (`reconcile_<UTC>`, scheduled with unique=True), so any number of workers starting
@@ -22,7 +23,7 @@ from rq.exceptions import DuplicateJobError
 from worker import scheduling
 from worker.connection import get_queue
 from worker.jira import JiraClient, JiraError
-from worker.services import schedules
+from worker.services import schedules, sync_requests
 from worker.store import BoardStore
 
 log = logging.getLogger(__name__)
@@ -31,10 +32,15 @@ RECONCILE_EVERY_S = 300
 
 
 def reconcile(redis: Redis, jira: JiraClient | None, now: datetime | None = None) -> dict[str, Any]:
-    """Re-plan every board; plan active sprints' ends; drop jobs of boards that are gone."""
+    """Fail dead runs; re-plan every board and its active sprints' ends; drop gone boards' jobs."""
     now = now or datetime.now(UTC)
     boards = BoardStore(redis).list()
-    report: dict[str, Any] = {"boards": {}, "errors": [], "orphans": []}
+    report: dict[str, Any] = {"boards": {}, "errors": [], "orphans": [], "stale_runs": []}
+    try:
+        report["stale_runs"] = sync_requests.sweep_stale(redis, [b.id for b in boards])
+    except Exception as exc:  # noqa: BLE001 - a failed sweep must not stop schedule repair
+        log.exception("sync.stale_sweep_failed")
+        report["errors"].append({"board": None, "message": f"stale-run sweep: {exc}"})
     for board in boards:
         entry = schedules.plan_board(redis, board.id, now)
         if board.active and board.schedule.mode == "sprint_end":
@@ -55,7 +61,12 @@ def reconcile(redis: Redis, jira: JiraClient | None, now: datetime | None = None
     report["orphans"] = schedules.cancel(redis, orphans)
     log.info(
         "schedule.reconciled",
-        extra={"boards": len(boards), "errors": len(report["errors"]), "orphans": len(orphans)},
+        extra={
+            "boards": len(boards),
+            "errors": len(report["errors"]),
+            "orphans": len(orphans),
+            "stale_runs": len(report["stale_runs"]),
+        },
     )
     return report
 

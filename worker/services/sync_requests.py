@@ -3,14 +3,15 @@
 - One run per board at a time; a request while a run of the board is still *queued* joins it.
 - `slot` makes a request exactly-once: the slot key is taken with SET NX, so the same slot for
   the same board never creates a second run, whatever the timing or number of processes.
-- Runs left `running` (or `queued` with a lost job) by a dead worker are failed here, by whoever
-  looks next, once their lease has expired (see `run_lock`).
+- Runs left `running` (or `queued` with a lost job) by a dead worker are failed here, once their
+  lease has expired (see `run_lock`): by whoever looks next, and by the reconciler's sweep.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from redis import Redis
 from rq.exceptions import NoSuchJobError
@@ -21,7 +22,7 @@ from worker.connection import get_queue
 from worker.services import run_lock
 from worker.settings import KEY_PREFIX
 from worker.store import BoardNotFoundError, BoardStore, RunNotFoundError, RunStore
-from worker.store.runs import new_run_id, now_iso
+from worker.store.runs import history_key, new_run_id, now_iso, run_key
 
 JOB_FUNC = "worker.jobs.sync.run_sync"
 JOB_TIMEOUT_S = 6 * 3600
@@ -33,6 +34,11 @@ SLOT_TTL_S = 400 * 86400
 DANGLING_SLOT_S = 60.0
 """A slot whose run does not exist is taken over only after this long: a requester merely
 stalled between SET NX and creating its run must never end with a second run for its slot."""
+
+LOST_JOB_MESSAGE = "its job was lost before it started"
+LOST_JOB_GRACE_S = 60.0
+"""A queued run older than this whose job is gone is failed by the sweep (a run is created a
+moment before its job is enqueued; younger ones may simply be mid-request)."""
 
 STALE_MESSAGE = (
     "the worker stopped mid-run (no heartbeat); nothing is lost: the next run re-reads Jira "
@@ -154,22 +160,48 @@ def _job_lost(redis: Redis, job_id: str | None) -> bool:
 def recover_stale(redis: Redis, board_id: str | None = None) -> list[str]:
     """Fail runs whose worker died (lease expired) or whose job is gone; returns their ids."""
     runs = RunStore(redis)
+    failed = _recover_active(redis, runs)
+    if board_id:
+        failed += _recover_queued(redis, runs, board_id)
+    return failed
+
+
+def sweep_stale(redis: Redis, board_ids: list[str]) -> list[str]:
+    """Fail every dead run of these boards now, without waiting for someone to look.
+
+    The reconciler calls this (worker start, then every 5 minutes). Beyond `recover_stale` it
+    reads each board's run history, so a run nobody points at any more (a revert, a queued run
+    replaced by another) cannot stay `queued` or `running` forever either.
+    """
+    runs = RunStore(redis)
+    failed = _recover_active(redis, runs)
+    for board_id in board_ids:
+        failed += _recover_queued(redis, runs, board_id)
+        failed += _recover_history(redis, runs, board_id)
+    return failed
+
+
+def _fail_stale(runs: RunStore, run_id: str, expected: tuple[str, ...], message: str) -> bool:
+    return runs.transition(run_id, expected, state="failed", finished_at=now_iso(), message=message)
+
+
+def _recover_active(redis: Redis, runs: RunStore) -> list[str]:
+    """Runs whose job started (in ACTIVE_KEY) and whose lease expired: their worker died."""
     failed = []
     for raw in redis.smembers(run_lock.ACTIVE_KEY):
         run_id = raw.decode()
         if run_lock.lease_alive(redis, run_id):
             continue
-        if runs.transition(
-            run_id,
-            ("queued", "running"),
-            state="failed",
-            finished_at=now_iso(),
-            message=STALE_MESSAGE,
-        ):
+        if _fail_stale(runs, run_id, ("queued", "running"), STALE_MESSAGE):
             failed.append(run_id)
         redis.srem(run_lock.ACTIVE_KEY, run_id)
-    keys = [queued_key(board_id, d) for d in (False, True)] if board_id else []
-    for key in keys:
+    return failed
+
+
+def _recover_queued(redis: Redis, runs: RunStore, board_id: str) -> list[str]:
+    """The board's queued run (the one requests join) whose job was lost before it started."""
+    failed = []
+    for key in (queued_key(board_id, d) for d in (False, True)):
         raw = redis.get(key)
         if not raw:
             continue
@@ -183,14 +215,44 @@ def recover_stale(redis: Redis, board_id: str | None = None) -> list[str]:
             run["state"] == "queued"
             and not run_lock.lease_alive(redis, run_id)
             and _job_lost(redis, run.get("job_id"))
-            and runs.transition(
-                run_id,
-                ("queued",),
-                state="failed",
-                finished_at=now_iso(),
-                message="its job was lost before it started",
-            )
+            and _fail_stale(runs, run_id, ("queued",), LOST_JOB_MESSAGE)
         ):
             failed.append(run_id)
             redis.delete(key)
     return failed
+
+
+def _recover_history(redis: Redis, runs: RunStore, board_id: str) -> list[str]:
+    """Any run of the board left `running` without a lease, or `queued` with a lost job."""
+    ids = [r.decode() for r in redis.zrange(history_key(board_id), 0, -1)]
+    with redis.pipeline(transaction=False) as pipe:
+        for run_id in ids:
+            pipe.hmget(run_key(run_id), "state", "job_id", "created_at")
+        rows = pipe.execute()
+    failed = []
+    for run_id, (state, job_id, created) in zip(ids, rows, strict=True):
+        state = state.decode() if state else None
+        if state not in ("queued", "running") or run_lock.lease_alive(redis, run_id):
+            continue
+        if state == "running":
+            # The lease is taken before a run starts and renewed until it ends.
+            if _fail_stale(runs, run_id, ("running",), STALE_MESSAGE):
+                failed.append(run_id)
+            continue
+        # A run is created a moment before its job: only an old queued run counts as lost.
+        age = time.time() - _epoch(created)
+        job = job_id.decode() if job_id else None
+        if (
+            age > LOST_JOB_GRACE_S
+            and _job_lost(redis, job)
+            and _fail_stale(runs, run_id, ("queued",), LOST_JOB_MESSAGE)
+        ):
+            failed.append(run_id)
+    return failed
+
+
+def _epoch(raw: bytes | None) -> float:
+    try:
+        return datetime.fromisoformat(raw.decode()).timestamp() if raw else 0.0
+    except ValueError:
+        return 0.0
