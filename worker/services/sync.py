@@ -91,12 +91,18 @@ def execute(
         finally:
             progress.flush()
         fields: dict[str, Any] = {"state": state, "finished_at": now_iso(), "summary": summary}
+        if interrupted:
+            # Queued before the final state is written, so a reader who sees this run end
+            # also sees the run that finishes it (that run's worker waits for the board lock).
+            try:
+                follow = request_sync(redis, board_id, run["trigger"], dry_run=run["dry_run"])
+                fields["followed_by"] = follow.run_id
+            except Exception:  # noqa: BLE001 - the run must still end; the next sync catches up
+                log.exception("sync.follow_failed", extra={"run_id": run_id})
+                message = "stopped early by a worker shutdown; queueing a new run failed"
         fields["message"] = message or ""
         # "failed" too: a stalled (not dead) worker may have been declared dead meanwhile.
         runs.transition(run_id, ("running", "failed"), **fields)
-    if interrupted:  # after the board lock is released: the new run waits for a worker
-        follow = request_sync(redis, board_id, run["trigger"], dry_run=run["dry_run"])
-        runs.set(run_id, followed_by=follow.run_id)
     final = runs.get(run_id, details=False)
     _record_metrics(redis, final, jira, time.monotonic() - started)
     return final
