@@ -48,6 +48,11 @@ def safe_next(target: str | None) -> str:
     """Only a local path: an open redirect to another site would help phishing."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return DEFAULT_NEXT
+    # Browsers drop tab/CR/LF inside a URL and read `\` as `/` (WHATWG URL parsing), so
+    # "/<TAB>/evil.example" would become "//evil.example": refuse control characters and `\`.
+    # https://url.spec.whatwg.org/#concept-basic-url-parser (steps removing tab/newline; `\`)
+    if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return DEFAULT_NEXT
     return target
 
 
