@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
+from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -78,6 +82,14 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
     return jsonify(error_body(code, exc.description or exc.name)), exc.code or 500
 
 
+def _redis_error(exc: RedisError) -> ResponseReturnValue:
+    """Redis down or failing over: a 503 the caller may retry, not an anonymous 500."""
+    log.warning("redis.unavailable", extra={"error": str(exc)})
+    message = "Sync Back cannot reach its Redis store; try again in a moment"
+    return jsonify(error_body("unavailable", message)), 503
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(RedisError, _redis_error)
