@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from worker import logs
 from worker import settings as worker_settings
 from worker.settings import ConfigError
 
@@ -25,6 +26,9 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Flask config from the environment; raises ConfigError naming the bad variable."""
     env = os.environ if env is None else env
     worker = worker_settings.load(env)
+    # The redactor (logs, queue page, jobs API) must know this app's secrets even when the app
+    # is built without `syncback serve` (tests, another WSGI server).
+    logs.secrets_from_env(env)
     secret_key = env.get("SYNCBACK_SECRET_KEY") or None
     if secret_key is not None and len(secret_key) < 16:
         raise ConfigError("SYNCBACK_SECRET_KEY: must be at least 16 characters")

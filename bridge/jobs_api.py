@@ -11,6 +11,7 @@ from rq.serializers import JSONSerializer
 from bridge.auth import require_admin
 from bridge.errors import NotFoundError
 from bridge.extensions import resources
+from worker.logs import redact
 
 bp = Blueprint("jobs_api", __name__)
 
@@ -28,9 +29,12 @@ STATUS = {
 
 
 def _error_line(job: Job) -> str:
-    """The exception line of a failed job, never its traceback (tracebacks may hold data)."""
+    """The exception line of a failed job, never its traceback (tracebacks may hold data).
+
+    Redacted like the queue page and the logs: an exception message may quote a credential.
+    """
     result = job.latest_result()
-    text = (result.exc_string if result is not None else None) or job.exc_info or ""
+    text = redact((result.exc_string if result is not None else None) or job.exc_info or "")
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[-1][:500] if lines else "the job failed"
 
