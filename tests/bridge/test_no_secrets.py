@@ -7,11 +7,10 @@ import re
 import time
 
 import pytest
-from rq import SimpleWorker
-from rq.serializers import JSONSerializer
 
 from tests.bridge.boards_support import SHOP
 from tests.conftest import API_TOKEN, SECRET_KEY, WEBHOOK_TOKEN, base_env
+from tests.harness.inline_worker import run_queued_jobs
 from worker.connection import get_queue
 from worker.services.sync_requests import request_sync
 
@@ -105,7 +104,7 @@ def test_a_refused_login_does_not_show_the_password_again(client, method, userna
 def test_a_failed_jobs_error_field_is_redacted(client, auth_headers, redis):
     queue = get_queue(redis)
     job = queue.enqueue(f"{__name__}.leaky_job")
-    SimpleWorker([queue], connection=redis, serializer=JSONSerializer).work(burst=True)
+    run_queued_jobs(redis)
     body = client.get(f"/api/jobs/{job.id}", headers=auth_headers).get_json()
     assert body["status"] == "failed"
     assert "Jira refused the personal access token" in body["error"]
