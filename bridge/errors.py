@@ -8,7 +8,9 @@ from typing import Any
 
 from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
-from redis.exceptions import RedisError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ReadOnlyError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -82,8 +84,13 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
     return jsonify(error_body(code, exc.description or exc.name)), exc.code or 500
 
 
-def _redis_error(exc: RedisError) -> ResponseReturnValue:
-    """Redis down or failing over: a 503 the caller may retry, not an anonymous 500."""
+REDIS_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ReadOnlyError)
+"""Redis down, slow or failing over (a replica that was master refuses writes): retry later.
+Other Redis errors (a wrong command, a key of the wrong type) stay 500s: retrying won't help."""
+
+
+def _redis_error(exc: Exception) -> ResponseReturnValue:
+    """Redis unreachable: a 503 the caller may retry, not an anonymous 500."""
     log.warning("redis.unavailable", extra={"error": str(exc)})
     message = "Sync Back cannot reach its Redis store; try again in a moment"
     return jsonify(error_body("unavailable", message)), 503
@@ -92,4 +99,5 @@ def _redis_error(exc: RedisError) -> ResponseReturnValue:
 def register(app: Flask) -> None:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(RedisError, _redis_error)
+    for exc in REDIS_UNREACHABLE:
+        app.register_error_handler(exc, _redis_error)

@@ -94,3 +94,9 @@ def test_redis_down_is_503_unavailable_not_500(auth_headers):
         error = assert_shape(client.open(path, method=method, headers=auth_headers), 503)
         assert error["code"] == "unavailable"
         assert "Redis" in error["message"]
+
+
+def test_other_redis_errors_stay_500_not_unavailable(redis_url, redis, auth_headers):
+    redis.hset("syncback:board:odd", "k", "v")  # GET on a hash: WRONGTYPE, not an outage
+    client = create_app({"TESTING": False}, env=base_env(redis_url)).test_client()
+    assert_shape(client.get("/api/boards/odd", headers=auth_headers), 500, "internal_server_error")
