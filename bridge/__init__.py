@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None, env: Mapping[str, str] | No
     errors.register(app)
     auth.init_app(app)
     app.before_request(_limit_body)
+    import_module("bridge.security_headers").init_app(app)  # no framing, no sniffing
 
     from bridge import health, ops, webhooks
 

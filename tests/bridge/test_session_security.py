@@ -76,3 +76,12 @@ def test_session_cookie_secure_option(redis_url):
     env = {**base_env(redis_url), "SYNCBACK_COOKIE_SECURE": "1"}
     client = create_app({"TESTING": True}, env=env).test_client()
     assert "; Secure" in _session_cookie(client.get("/admin/login", base_url="https://localhost"))
+
+
+@pytest.mark.parametrize("path", ["/admin/login", "/admin/", "/api/health", "/api/boards"])
+def test_pages_cannot_be_framed_or_sniffed(logged_in, path):
+    response = logged_in.get(path)
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
