@@ -22,6 +22,30 @@ def _optional_url(env: Mapping[str, str], name: str) -> str | None:
     return value.rstrip("/") if value else None
 
 
+TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    """A yes/no variable; anything else is refused (a typo must not turn a protection off)."""
+    value = env.get(name, "").strip().lower()
+    if value not in TRUE + FALSE:
+        raise ConfigError(f"{name}: {env[name]!r} is not one of 1/0, true/false, yes/no, on/off")
+    return value in TRUE
+
+
+def _session_seconds(env: Mapping[str, str]) -> int:
+    raw = env.get("SYNCBACK_SESSION_HOURS", "8")
+    try:
+        hours = float(raw)
+    except ValueError:
+        hours = 0
+    if not 0 < hours <= 24 * 30:
+        raise ConfigError(
+            f"SYNCBACK_SESSION_HOURS: {raw!r} is not a number of hours (0 < h <= 720)"
+        )
+    return int(hours * 3600)
+
+
 def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Flask config from the environment; raises ConfigError naming the bad variable."""
     env = os.environ if env is None else env
@@ -44,8 +68,8 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env.get("SYNCBACK_COOKIE_SECURE", "0") == "1",
-        "PERMANENT_SESSION_LIFETIME": int(env.get("SYNCBACK_SESSION_HOURS", "8")) * 3600,
+        "SESSION_COOKIE_SECURE": _flag(env, "SYNCBACK_COOKIE_SECURE"),
+        "PERMANENT_SESSION_LIFETIME": _session_seconds(env),
         "WTF_CSRF_TIME_LIMIT": None,
         # JSON API calls authenticate with a bearer token and skip CSRF; see bridge.auth.
         "WTF_CSRF_CHECK_DEFAULT": False,

@@ -85,3 +85,34 @@ def test_pages_cannot_be_framed_or_sniffed(logged_in, path):
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"SYNCBACK_COOKIE_SECURE": "ture"}, "SYNCBACK_COOKIE_SECURE"),
+        ({"SYNCBACK_SESSION_HOURS": "eight"}, "SYNCBACK_SESSION_HOURS"),
+        ({"SYNCBACK_SESSION_HOURS": "0"}, "SYNCBACK_SESSION_HOURS"),
+        ({"SYNCBACK_SESSION_HOURS": "-1"}, "SYNCBACK_SESSION_HOURS"),
+    ],
+)
+def test_session_settings_typos_are_refused_by_name(env, variable):
+    from bridge import config
+    from worker.settings import ConfigError
+
+    with pytest.raises(ConfigError, match=f"^{variable}: "):
+        config.load(env)
+
+
+@pytest.mark.parametrize(("value", "secure"), [("1", True), ("true", True), ("0", False)])
+def test_cookie_secure_spellings(value, secure):
+    from bridge import config
+
+    assert config.load({"SYNCBACK_COOKIE_SECURE": value})["SESSION_COOKIE_SECURE"] is secure
+
+
+def test_session_lifetime_in_hours():
+    from bridge import config
+
+    assert config.load({"SYNCBACK_SESSION_HOURS": "0.5"})["PERMANENT_SESSION_LIFETIME"] == 1800
+    assert config.load({})["PERMANENT_SESSION_LIFETIME"] == 8 * 3600
