@@ -33,6 +33,20 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     return value in TRUE
 
 
+MIN_TOKEN_LENGTH = 16
+
+
+def _token(env: Mapping[str, str], name: str) -> str | None:
+    """A bearer or URL token: unset means that door is closed; a short one is refused."""
+    value = env.get(name) or None
+    if value is not None and (len(value) < MIN_TOKEN_LENGTH or value != value.strip()):
+        raise ConfigError(
+            f"{name}: must be at least {MIN_TOKEN_LENGTH} characters without surrounding "
+            "spaces (e.g. `openssl rand -hex 24`)"
+        )
+    return value
+
+
 def _session_seconds(env: Mapping[str, str]) -> int:
     raw = env.get("SYNCBACK_SESSION_HOURS", "8")
     try:
@@ -60,8 +74,8 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SYNCBACK_SETTINGS": worker,
         # Without a configured key, sessions last as long as this process (fine for a demo).
         "SECRET_KEY": secret_key or secrets.token_hex(32),
-        "SYNCBACK_API_TOKEN": env.get("SYNCBACK_API_TOKEN") or None,
-        "SYNCBACK_WEBHOOK_TOKEN": env.get("SYNCBACK_WEBHOOK_TOKEN") or None,
+        "SYNCBACK_API_TOKEN": _token(env, "SYNCBACK_API_TOKEN"),
+        "SYNCBACK_WEBHOOK_TOKEN": _token(env, "SYNCBACK_WEBHOOK_TOKEN"),
         "SYNCBACK_WEBHOOK_SECRET": env.get("SYNCBACK_WEBHOOK_SECRET") or None,
         "SYNCBACK_PUBLIC_URL": _optional_url(env, "SYNCBACK_PUBLIC_URL"),
         "SYNCBACK_METRICS_ALLOW": env.get("SYNCBACK_METRICS_ALLOW", ""),  # CIDRs, bridge.metrics

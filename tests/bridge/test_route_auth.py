@@ -130,3 +130,13 @@ def test_an_empty_token_never_means_open(redis_server, variable):
         assert client.get("/metrics", headers=headers).status_code == 401
     for token in ("None", "null", "%20"):
         assert client.post(f"/webhooks/jira/{token}", json={}).status_code == 401
+
+
+@pytest.mark.parametrize("variable", ["SYNCBACK_API_TOKEN", "SYNCBACK_WEBHOOK_TOKEN"])
+@pytest.mark.parametrize("value", ["a", "x" * 15, " padded-token-0123456789 "])
+def test_a_guessable_token_is_refused_at_start(variable, value):
+    from bridge import config
+    from worker.settings import ConfigError
+
+    with pytest.raises(ConfigError, match=f"^{variable}: must be at least 16"):
+        config.load({variable: value})
