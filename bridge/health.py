@@ -10,8 +10,10 @@ Jira is down. Every answer keeps the {"status", "redis", "jira"} body.
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 
@@ -22,6 +24,9 @@ from worker.jira import JiraAuthError, JiraClient, JiraError
 bp = Blueprint("health", __name__)
 
 HEALTH_TIMEOUT_S = 3.0
+JIRA_STATUS_TTL_S = 10.0
+"""The route is open to anyone: without this, every anonymous hit would make a Jira request with
+the service credentials (and, with Jira down, hold a server thread for HEALTH_TIMEOUT_S)."""
 
 
 def redis_status() -> str:
@@ -46,6 +51,24 @@ def jira_status() -> str:
         return "unreachable"
 
 
+def cached_jira_status() -> str:
+    """jira_status() at most once per JIRA_STATUS_TTL_S per process; one check at a time, others
+    answer the last known status meanwhile."""
+    cache = current_app.extensions.setdefault(
+        "syncback_health", {"lock": threading.Lock(), "at": float("-inf"), "status": None}
+    )
+    if time.monotonic() - cache["at"] < JIRA_STATUS_TTL_S:
+        return cache["status"]
+    if not cache["lock"].acquire(blocking=cache["status"] is None):
+        return cache["status"]  # another request is asking Jira right now
+    try:
+        if time.monotonic() - cache["at"] >= JIRA_STATUS_TTL_S:
+            cache["status"], cache["at"] = jira_status(), time.monotonic()
+        return cache["status"]
+    finally:
+        cache["lock"].release()
+
+
 @bp.get("/api/health")
 def health() -> ResponseReturnValue:
     probe = request.args.get("probe")
@@ -60,6 +83,6 @@ def health() -> ResponseReturnValue:
             "unknown health probe",
             details=[{"path": "$.probe", "message": f"{probe!r} is not one of 'live', 'ready'"}],
         )
-    redis, jira = redis_status(), jira_status()
+    redis, jira = redis_status(), cached_jira_status()
     status = "ok" if redis == "ok" and jira == "ok" else "degraded"
     return jsonify({"status": status, "redis": redis, "jira": jira})
