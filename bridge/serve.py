@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -80,6 +81,11 @@ def serve(
     log_level: str | None = None,
 ) -> int:
     """Run the bridge until stopped; workers/threads default to SYNCBACK_WEB_WORKERS/_THREADS."""
+    # Each gunicorn worker builds its own app: without a configured key each would draw its own
+    # and refuse the sessions and CSRF tokens of the others. One key for this server's workers
+    # (restarts of the server still end sessions, as documented for an unset key).
+    if not os.environ.get("SYNCBACK_SECRET_KEY"):
+        os.environ["SYNCBACK_SECRET_KEY"] = secrets.token_hex(32)
     level = logs.configure_logging(log_level)
     # Fail fast, with the variable's name, before forking workers.
     metrics.parse_networks(bridge_config.load().get("SYNCBACK_METRICS_ALLOW"))
