@@ -2,8 +2,10 @@
 
 - Machines: `Authorization: Bearer $SYNCBACK_API_TOKEN` (constant-time compare).
 - People: a session created by the Jira-administrator login (see `bridge/login.py`), signed,
-  HttpOnly, SameSite, with an expiry; every state-changing request from a session needs a CSRF
-  token (Flask-WTF), sent as the `csrf_token` form field or the `X-CSRFToken` header.
+  HttpOnly, SameSite, with an expiry checked here and a session id that logout marks ended in
+  Redis (a copied cookie dies with the logout); every state-changing request from a session
+  needs a CSRF token (Flask-WTF), sent as the `csrf_token` form field or the `X-CSRFToken`
+  header.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request, session
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from redis.exceptions import RedisError
 
 from bridge.errors import ForbiddenError, UnauthorizedError
+from bridge.extensions import resources
+from worker.settings import KEY_PREFIX
 
 F = TypeVar("F", bound=Callable[..., Any])
 csrf = CSRFProtect()
@@ -42,12 +47,37 @@ def bearer_ok() -> bool:
     return hmac.compare_digest(header[len("Bearer ") :].encode(), expected.encode())
 
 
+def ended_key(sid: str) -> str:
+    """Redis key marking a session ended by logout (kept until the session would expire)."""
+    return f"{KEY_PREFIX}:session-ended:{sid}"
+
+
+def end_session(user: dict[str, Any]) -> None:
+    """Mark the session ended on the server: a copy of its cookie is refused from now on."""
+    sid = user.get("sid")
+    if sid:
+        ttl = max(1, int(user.get("expires_at", 0) - time.time()) + 1)
+        resources().redis.set(ended_key(sid), 1, ex=ttl)
+
+
+def _ended(user: dict[str, Any]) -> bool:
+    sid = user.get("sid")
+    if not sid:
+        return False
+    if "session_ended" not in g:
+        try:
+            g.session_ended = bool(resources().redis.exists(ended_key(sid)))
+        except RedisError:
+            g.session_ended = True  # cannot tell: refuse rather than honour a logged-out cookie
+    return g.session_ended
+
+
 def session_user() -> dict[str, Any] | None:
-    """The logged-in Jira administrator, or None when absent or expired."""
+    """The logged-in Jira administrator, or None when absent, expired or logged out."""
     user = session.get("user")
     if not user:
         return None
-    if user.get("expires_at", 0) < time.time():
+    if user.get("expires_at", 0) < time.time() or _ended(user):
         session.clear()
         return None
     return user

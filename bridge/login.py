@@ -3,7 +3,8 @@
 The username and password (or a personal access token) are checked against Jira itself:
 `GET /rest/api/2/myself` (who is it) and `GET /rest/api/2/mypermissions` (`ADMINISTER`;
 DC returns every permission, jira-server-api.md §1.4). Nothing of the secret is kept: the
-session holds only `session["user"]` = {name, display_name, is_admin, expires_at}. Failed
+session holds only `session["user"]` = {name, display_name, is_admin, expires_at, sid}; logout
+marks the sid ended in Redis, so a copy of the cookie stops working too. Failed
 attempts are counted per username + client address in Redis and refused past a limit.
 """
 
@@ -13,6 +14,7 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
+import secrets
 import time
 from typing import Any
 
@@ -21,7 +23,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from redis.exceptions import RedisError
 
-from bridge.auth import csrf, session_user
+from bridge.auth import csrf, end_session, session_user
 from bridge.extensions import resources
 from worker.jira import JiraAuthError, JiraClient, JiraError, JiraPermissionError
 from worker.settings import KEY_PREFIX
@@ -167,7 +169,12 @@ def login() -> ResponseReturnValue:
     lifetime = int(current_app.permanent_session_lifetime.total_seconds())
     session.clear()
     session.permanent = True
-    session["user"] = {**user, "is_admin": True, "expires_at": int(time.time()) + lifetime}
+    session["user"] = {
+        **user,
+        "is_admin": True,
+        "expires_at": int(time.time()) + lifetime,
+        "sid": secrets.token_urlsafe(16),  # lets logout end this session server-side
+    }
     log.info("login.ok", extra={"user": user["name"]})
     return redirect(target)
 
@@ -176,5 +183,9 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     """End the session (CSRF-checked, so another site cannot log you out)."""
     csrf.protect()
+    user = session.get("user")
+    if user:
+        with contextlib.suppress(RedisError):  # the cookie is cleared below either way
+            end_session(user)
     session.clear()
     return redirect("/admin/login")
