@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None, env: Mapping[str, str] | No
     auth.init_app(app)
     app.before_request(_limit_body)
     import_module("bridge.security_headers").init_app(app)  # no framing, no sniffing
+    import_module("bridge.proxy").init_app(app)  # client address behind nginx / a balancer
 
     from bridge import health, ops, webhooks
 

@@ -47,6 +47,13 @@ def _token(env: Mapping[str, str], name: str) -> str | None:
     return value
 
 
+def _trusted_proxies(env: Mapping[str, str]) -> int:
+    raw = env.get("SYNCBACK_TRUSTED_PROXIES", "0").strip() or "0"
+    if not raw.isdigit() or int(raw) > 5:
+        raise ConfigError(f"SYNCBACK_TRUSTED_PROXIES: {raw!r} is not a number of proxies (0-5)")
+    return int(raw)
+
+
 def _session_seconds(env: Mapping[str, str]) -> int:
     raw = env.get("SYNCBACK_SESSION_HOURS", "8")
     try:
@@ -79,6 +86,7 @@ def load(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SYNCBACK_WEBHOOK_SECRET": env.get("SYNCBACK_WEBHOOK_SECRET") or None,
         "SYNCBACK_PUBLIC_URL": _optional_url(env, "SYNCBACK_PUBLIC_URL"),
         "SYNCBACK_METRICS_ALLOW": env.get("SYNCBACK_METRICS_ALLOW", ""),  # CIDRs, bridge.metrics
+        "SYNCBACK_TRUSTED_PROXIES": _trusted_proxies(env),  # X-Forwarded-* hops, bridge.proxy
         "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
