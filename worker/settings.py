@@ -1,7 +1,9 @@
 """Worker configuration, read from the environment only (DESIGN §7).
 
-Also usable as an `rq worker -c worker.settings` settings module: the UPPERCASE names below are
-what rq reads. Each variable is named once, with its default beside it.
+Also usable as a settings module for plain rq:
+`rq worker -c worker.settings --serializer json --with-scheduler` (rq 2.12 reads REDIS_URL and
+QUEUES from the module, but not the serializer: `--serializer json` must be given, or jobs fail
+with DeserializationError). `syncback worker` does all of this by itself.
 """
 
 from __future__ import annotations
@@ -110,7 +112,6 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     )
 
 
-# rq's settings-module interface (`rq worker -c worker.settings`).
+# rq's settings-module interface (`rq worker -c worker.settings --serializer json`).
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 QUEUES = [QUEUE_NAME]
-SERIALIZER = "rq.serializers.JSONSerializer"
