@@ -265,14 +265,20 @@ class JiraClient:
 
     # -- agile -----------------------------------------------------------------------------
 
-    def boards(self) -> list[dict[str, Any]]:
-        out, start = [], 0
+    def _agile_pages(self, path: str, **params: Any) -> list[dict[str, Any]]:
+        """Every `values` item of an agile resource, following its pages of 50 to `isLast`."""
+        out: list[dict[str, Any]] = []
         while True:
-            page = self.request("GET", BOARDS, params={"startAt": start, "maxResults": 50})
-            out.extend(page.get("values") or [])
-            if page.get("isLast", True) or not page.get("values"):
+            page = self.request(
+                "GET", path, params={**params, "startAt": len(out), "maxResults": 50}
+            )
+            values = page.get("values") or []
+            out.extend(values)
+            if page.get("isLast", True) or not values:
                 return out
-            start += len(page["values"])
+
+    def boards(self) -> list[dict[str, Any]]:
+        return self._agile_pages(BOARDS)
 
     def board(self, board_id: int) -> dict[str, Any]:
         return self.request("GET", BOARD.format(id=board_id))
@@ -281,16 +287,7 @@ class JiraClient:
         return self.request("GET", BOARD_CONFIGURATION.format(id=board_id))
 
     def board_sprints(self, board_id: int, state: str = "active,future") -> list[dict[str, Any]]:
-        out, start = [], 0
-        path = BOARD_SPRINTS.format(id=board_id)
-        while True:
-            page = self.request(
-                "GET", path, params={"state": state, "startAt": start, "maxResults": 50}
-            )
-            out.extend(page.get("values") or [])
-            if page.get("isLast", True) or not page.get("values"):
-                return out
-            start += len(page["values"])
+        return self._agile_pages(BOARD_SPRINTS.format(id=board_id), state=state)
 
     def sprint(self, sprint_id: int) -> dict[str, Any]:
         return self.request("GET", SPRINT.format(id=sprint_id))
