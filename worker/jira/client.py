@@ -35,7 +35,6 @@ FIELDS = "/rest/api/2/field"
 SCREENS = "/rest/api/2/screens"
 SCREEN_TABS = "/rest/api/2/screens/{screen}/tabs"
 TAB_FIELDS = "/rest/api/2/screens/{screen}/tabs/{tab}/fields"
-ADD_TO_DEFAULT = "/rest/api/2/screens/addToDefault/{field}"
 SEARCH = "/rest/api/2/search"
 ISSUE = "/rest/api/2/issue/{key}"
 EDITMETA = "/rest/api/2/issue/{key}/editmeta"
@@ -212,9 +211,6 @@ class JiraClient:
     def add_field_to_tab(self, screen_id: int, tab_id: int, field_id: str) -> dict[str, Any]:
         path = TAB_FIELDS.format(screen=screen_id, tab=tab_id)
         return self.request("POST", path, json={"fieldId": field_id}, retry=False)
-
-    def add_field_to_default_screen(self, field_id: str) -> None:
-        self.request("POST", ADD_TO_DEFAULT.format(field=field_id), retry=False)
 
     # -- issues ----------------------------------------------------------------------------
 
