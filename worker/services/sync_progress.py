@@ -16,7 +16,7 @@ from typing import Any
 from redis import Redis
 
 from worker.store import RunStore
-from worker.store.runs import run_key
+from worker.store.runs import changes_key, count_field, errors_key, run_key
 
 FLUSH_EVERY_S = 0.5
 
@@ -73,15 +73,13 @@ class Progress:
             touched, self._touched = self._touched, []
             untouched, self._untouched = self._untouched, []
             self._last_flush = time.monotonic()
-        key = run_key(self.run_id)
         with self.redis.pipeline(transaction=True) as pipe:
             for name, delta in counts.items():
-                field = name if name in ("done", "total") else f"count:{name}"
-                pipe.hincrby(key, field, delta)
+                pipe.hincrby(run_key(self.run_id), count_field(name), delta)
             if errors:
-                pipe.rpush(f"{key}:errors", *(json.dumps(e) for e in errors))
+                pipe.rpush(errors_key(self.run_id), *(json.dumps(e) for e in errors))
             if changes:
-                pipe.rpush(f"{key}:changes", *(json.dumps(c) for c in changes))
+                pipe.rpush(changes_key(self.run_id), *(json.dumps(c) for c in changes))
             if self.touched_key and touched:
                 pipe.sadd(self.touched_key, *touched)
             if self.touched_key and untouched:

@@ -25,6 +25,24 @@ def run_key(run_id: str) -> str:
     return f"{KEY_PREFIX}:run:{run_id}"
 
 
+def errors_key(run_id: str) -> str:
+    return f"{run_key(run_id)}:errors"
+
+
+def changes_key(run_id: str) -> str:
+    return f"{run_key(run_id)}:changes"
+
+
+def all_keys(run_id: str) -> tuple[str, str, str]:
+    """The run's hash and its error and change lists: what deleting a run deletes."""
+    return run_key(run_id), errors_key(run_id), changes_key(run_id)
+
+
+def count_field(name: str) -> str:
+    """The run-hash field of a progress (`done`, `total`) or count (`count:<name>`) delta."""
+    return name if name in ("done", "total") else f"count:{name}"
+
+
 def history_key(board_id: str) -> str:
     return f"{KEY_PREFIX}:runs:{board_id}"
 
@@ -75,7 +93,7 @@ class RunStore:
         }
         if reverts:
             fields["reverts"] = reverts
-        fields.update({f"count:{c}": 0 for c in COUNTS})
+        fields.update({count_field(c): 0 for c in COUNTS})
         ts = datetime.now(UTC).timestamp()
         with self.redis.pipeline() as pipe:
             pipe.hset(run_key(run_id), mapping=fields)
@@ -91,7 +109,7 @@ class RunStore:
         with self.redis.pipeline() as pipe:
             for rid in old:
                 rid = rid.decode()
-                pipe.delete(run_key(rid), f"{run_key(rid)}:errors", f"{run_key(rid)}:changes")
+                pipe.delete(*all_keys(rid))
             pipe.zrem(history_key(board_id), *old)
             pipe.execute()
 
@@ -120,42 +138,28 @@ class RunStore:
         raw = self.redis.hget(run_key(run_id), "state")
         return raw.decode() if raw else None
 
-    def incr(self, run_id: str, **deltas: int) -> None:
-        with self.redis.pipeline(transaction=False) as pipe:
-            for name, delta in deltas.items():
-                field = name if name in ("done", "total") else f"count:{name}"
-                pipe.hincrby(run_key(run_id), field, delta)
-            pipe.execute()
-
-    def add_errors(self, run_id: str, errors: list[dict[str, Any]]) -> None:
-        if errors:
-            self.redis.rpush(f"{run_key(run_id)}:errors", *(json.dumps(e) for e in errors))
-
     def add_changes(self, run_id: str, changes: list[dict[str, Any]]) -> None:
         if changes:
-            self.redis.rpush(f"{run_key(run_id)}:changes", *(json.dumps(c) for c in changes))
+            self.redis.rpush(changes_key(run_id), *(json.dumps(c) for c in changes))
+
+    def _items(self, key: str, limit: int | None) -> list[dict[str, Any]]:
+        if limit == 0:
+            return []
+        stop = -1 if limit is None else limit - 1
+        return [json.loads(item) for item in self.redis.lrange(key, 0, stop)]
 
     def errors(self, run_id: str, limit: int | None = None) -> list[dict[str, Any]]:
-        if limit == 0:
-            return []
-        stop = -1 if limit is None else limit - 1
-        return [json.loads(e) for e in self.redis.lrange(f"{run_key(run_id)}:errors", 0, stop)]
+        return self._items(errors_key(run_id), limit)
 
     def changes(self, run_id: str, limit: int | None = None) -> list[dict[str, Any]]:
-        if limit == 0:
-            return []
-        stop = -1 if limit is None else limit - 1
-        return [json.loads(c) for c in self.redis.lrange(f"{run_key(run_id)}:changes", 0, stop)]
+        return self._items(changes_key(run_id), limit)
 
     def detail_counts(self, run_id: str) -> dict[str, int]:
         with self.redis.pipeline(transaction=False) as pipe:
-            pipe.llen(f"{run_key(run_id)}:errors")
-            pipe.llen(f"{run_key(run_id)}:changes")
+            pipe.llen(errors_key(run_id))
+            pipe.llen(changes_key(run_id))
             errors, changes = pipe.execute()
         return {"errors": int(errors), "changes": int(changes)}
-
-    def clear_details(self, run_id: str) -> None:
-        self.redis.delete(f"{run_key(run_id)}:errors", f"{run_key(run_id)}:changes")
 
     def exists(self, run_id: str) -> bool:
         return bool(self.redis.exists(run_key(run_id)))
@@ -172,7 +176,7 @@ class RunStore:
             "dry_run": raw.get("dry_run") == "1",
             "state": raw["state"],
             "progress": {"done": int(raw.get("done", 0)), "total": int(raw.get("total", 0))},
-            "counts": {c: int(raw.get(f"count:{c}", 0)) for c in COUNTS},
+            "counts": {c: int(raw.get(count_field(c), 0)) for c in COUNTS},
         }
         for key in (
             "created_at",
@@ -212,7 +216,7 @@ class RunStore:
         issues it wrote to; key names from worker.services.sync_requests / run_lock / sync)."""
         for rid in self.redis.zrange(history_key(board_id), 0, -1):
             rid = rid.decode()
-            self.redis.delete(run_key(rid), f"{run_key(rid)}:errors", f"{run_key(rid)}:changes")
+            self.redis.delete(*all_keys(rid))
         self.redis.delete(history_key(board_id))
         sync = [f"{KEY_PREFIX}:sync-{k}:{board_id}" for k in ("lock", "touched")]
         sync += [f"{KEY_PREFIX}:sync-queued:{board_id}:{d}" for d in (0, 1)]
