@@ -63,18 +63,7 @@ def demo_scores(issues: int) -> list[Score]:
         evals = evaluations(n)
         if not evals:
             continue
-        d = derive(evals, CRITERIA)
-        scores.append(
-            Score(
-                issue=f"SHOP-{n}",
-                score=d.score,
-                criteria=d.criteria,
-                status=d.status,
-                percent=d.percent,
-                alignment=d.alignment,
-                updated_at=UPDATED_AT,
-            )
-        )
+        scores.append(derive(evals, CRITERIA).as_score(f"SHOP-{n}", UPDATED_AT))
     return scores
 
 

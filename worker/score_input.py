@@ -100,17 +100,8 @@ def to_score(item: dict[str, Any], board: Board, now: str | None = None) -> Scor
     now = now or datetime.now(UTC).isoformat()
     if item.get("evaluations") is not None:
         evals = [scoring.Evaluation(e["voter"], e["criteria"]) for e in item["evaluations"]]
-        d = scoring.derive(evals, list(known_criteria(board).values()))
-        return Score(
-            issue=item["issue"],
-            score=d.score,
-            criteria=d.criteria,
-            status=d.status,
-            percent=d.percent,
-            alignment=d.alignment,
-            updated_at=now,
-            issue_id=item.get("issue_id"),
-        )
+        derived = scoring.derive(evals, list(known_criteria(board).values()))
+        return derived.as_score(item["issue"], now, item.get("issue_id"))
     score = item.get("score")
     percent = item.get("percent")
     return Score(

@@ -47,6 +47,19 @@ class Derived:
     status: str
     alignment: float | None
 
+    def as_score(self, issue: str, updated_at: str, issue_id: int | None = None) -> Score:
+        """The issue's Score record carrying these derived results."""
+        return Score(
+            issue=issue,
+            score=self.score,
+            criteria=self.criteria,
+            status=self.status,
+            percent=self.percent,
+            alignment=self.alignment,
+            updated_at=updated_at,
+            issue_id=issue_id,
+        )
+
 
 def natural_key(issue: str) -> tuple[str, int, str]:
     """SHOP-9 before SHOP-10: project, then number; odd keys sort by text after."""
