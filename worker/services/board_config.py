@@ -24,6 +24,7 @@ from worker.store import BoardStore
 CARD_LIMIT = 3
 MODES = (("planMode", "backlog"), ("workMode", "active_sprint"))
 ORDER_BY = re.compile(r"\border\s+by\b", re.IGNORECASE)
+FILTER_EDITED = "the board filter was edited in Jira since we ordered it; left as it is"
 DRAG_AND_DROP_WARNING = (
     "the board is now ordered by {name!r}: Jira disables drag-and-drop ranking on a board whose "
     "filter is not ordered by Rank; set options.sort_board_by to null and apply again to undo"
@@ -47,6 +48,21 @@ def order_clause(field: SyncField) -> str:
     """Rank 1 is the top, so priority sorts ascending; scores and percents descending."""
     number = field.tracker_field.removeprefix("customfield_")  # type: ignore[union-attr]
     return f"cf[{number}] {'ASC' if field.source == 'priority' else 'DESC'}"
+
+
+def undo_memory(board: Board) -> dict[str, Any]:
+    """What the last apply changed (card items added, filter JQL replaced); empty when nothing."""
+    return (board.board_config or {}).get("undo") or {"card_items": [], "filter": None}
+
+
+def restore_order(
+    jira: JiraClient, filter_id: int | str, jql: str, remembered: dict[str, Any]
+) -> bool:
+    """Put back the JQL we replaced unless the filter (now `jql`) was edited in Jira since."""
+    if jql != remembered["applied_jql"]:
+        return False
+    jira.update_filter_jql(filter_id, remembered["jql"])
+    return True
 
 
 def apply_cards(
@@ -102,13 +118,10 @@ def apply_sort(
     if source is None:
         if not remembered:
             return {"sort_board_by": None, "filter_id": filter_id, "jql": jql}, []
-        if jql != remembered["applied_jql"]:
-            undo["filter"] = None
-            return {"sort_board_by": None, "jql": jql}, [
-                "the board filter was edited in Jira since we ordered it; left as it is"
-            ]
-        jira.update_filter_jql(filter_id, remembered["jql"])
+        restored = restore_order(jira, filter_id, jql, remembered)
         undo["filter"] = None
+        if not restored:
+            return {"sort_board_by": None, "jql": jql}, [FILTER_EDITED]
         return {"sort_board_by": None, "filter_id": filter_id, "jql": remembered["jql"]}, []
     field = next((f for f in board.mapped_fields() if f.source == source), None)
     if field is None:
@@ -144,8 +157,7 @@ def apply_board_config(redis: Redis, jira: JiraClient, board_id: str) -> dict[st
 def _apply(redis: Redis, jira: JiraClient, board_id: str) -> dict[str, Any]:
     boards = BoardStore(redis)
     board = boards.get(board_id)
-    previous = board.board_config or {}
-    undo = previous.get("undo") or {"card_items": [], "filter": None}
+    undo = undo_memory(board)
     cards, warnings = apply_cards(jira, board, undo)
     sort, sort_warnings = apply_sort(jira, board, undo)
     report = {
@@ -168,7 +180,7 @@ def revert_board_config(redis: Redis, jira: JiraClient, board_id: str) -> dict[s
 def _revert(redis: Redis, jira: JiraClient, board_id: str) -> dict[str, Any]:
     boards = BoardStore(redis)
     board = boards.get(board_id)
-    undo = (board.board_config or {}).get("undo") or {"card_items": [], "filter": None}
+    undo = undo_memory(board)
     removed, warnings = [], []
     for item in undo.get("card_items", []):
         if item.get("item_id") is None:
@@ -182,13 +194,10 @@ def _revert(redis: Redis, jira: JiraClient, board_id: str) -> dict[str, Any]:
     remembered = undo.get("filter")
     if remembered:
         jql = jira.filter(remembered["id"])["jql"]
-        if jql == remembered["applied_jql"]:
-            jira.update_filter_jql(remembered["id"], remembered["jql"])
+        if restore_order(jira, remembered["id"], jql, remembered):
             restored = remembered["jql"]
         else:
-            warnings.append(
-                "the board filter was edited in Jira since we ordered it; left as it is"
-            )
+            warnings.append(FILTER_EDITED)
     report = {
         "reverted_at": now(),
         "removed": removed,
