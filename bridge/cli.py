@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from worker.settings import ConfigError
 
-Command = Callable[[argparse.Namespace], int]
 LOG_LEVEL_HELP = "DEBUG, INFO, WARNING or ERROR (default $SYNCBACK_LOG_LEVEL or INFO)"
 
 
@@ -82,13 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     from bridge import admin_commands
 
     admin_commands.add_commands(sub)
-    for register in EXTRA_COMMANDS:
-        register(sub)
     return parser
-
-
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
-"""Subcommands contributed by other modules (register-webhooks, build-plugin, demo-seed)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
