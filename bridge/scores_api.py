@@ -47,6 +47,5 @@ def get_scores(board_id: str) -> ResponseReturnValue:
     """Every stored score with its derived priority, best first."""
     board_or_404(board_id)
     scores = list(resources().scores.all(board_id).values())
-    ranks = scoring.rank(scores)
-    ordered = sorted(scores, key=lambda s: (ranks.get(s.issue, len(ranks) + 1), s.issue))
+    ordered, ranks = scoring.ranked(scores)
     return jsonify({"scores": [{**s.to_dict(), "priority": ranks.get(s.issue)} for s in ordered]})

@@ -136,6 +136,12 @@ def rank(scores: Iterable[Score]) -> dict[str, int]:
     return {s.issue: i for i, s in enumerate(scored, start=1)}
 
 
+def ranked(scores: Sequence[Score]) -> tuple[list[Score], dict[str, int]]:
+    """Scores best first (unscored last, by issue), with their priority ranks."""
+    ranks = rank(scores)
+    return sorted(scores, key=lambda s: (ranks.get(s.issue, len(ranks) + 1), s.issue)), ranks
+
+
 def desired_values(score: Score | None, rank_of: int | None) -> dict[str, object] | None:
     """Value of every built-in source for one issue; None when the issue is unscored."""
     if score is None or score.score is None:

@@ -13,10 +13,11 @@ from flask import jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from bridge.auth import require_admin
-from bridge.errors import ApiError, NotFoundError
+from bridge.errors import ApiError
 from bridge.extensions import resources
 from bridge.panel import bp
 from bridge.panel.guard import admin_page
+from bridge.scores_api import board_or_404
 from worker import scoring
 from worker.model import Board, Score
 from worker.score_import import ScoreImportError, parse_scores_csv
@@ -33,19 +34,6 @@ class CsvError(ApiError):
     code = "invalid_csv"
 
 
-def _board(board_id: str) -> Board:
-    try:
-        return resources().boards.get(board_id)
-    except BoardNotFoundError:
-        raise NotFoundError(f"no board {board_id!r}") from None
-
-
-def ranked(scores: list[Score]) -> tuple[list[Score], dict[str, int]]:
-    """Scores best first, with their priority ranks."""
-    ranks = scoring.rank(scores)
-    return sorted(scores, key=lambda s: (ranks.get(s.issue, len(ranks) + 1), s.issue)), ranks
-
-
 @bp.get("/boards/<board_id>/scores")
 @admin_page
 def scores(board_id: str) -> ResponseReturnValue:
@@ -54,7 +42,7 @@ def scores(board_id: str) -> ResponseReturnValue:
         b = res.boards.get(board_id)
     except BoardNotFoundError:
         return render_template("panel/not_found.html", what=f"board {board_id!r}"), 404
-    ordered, ranks = ranked(list(res.scores.all(b.id).values()))
+    ordered, ranks = scoring.ranked(list(res.scores.all(b.id).values()))
     return render_template(
         "panel/scores.html",
         board=b,
@@ -81,12 +69,12 @@ def _parse(board: Board) -> list[Score]:
 @require_admin
 def preview_scores(board_id: str) -> ResponseReturnValue:
     """What importing this CSV would store (nothing is stored)."""
-    board = _board(board_id)
+    board = board_or_404(board_id)
     incoming = _parse(board)
     replace = request.args.get("replace") == "1"
     current = {} if replace else resources().scores.all(board.id)
     after = {**current, **{s.issue: s for s in incoming}}
-    _, ranks = ranked(list(after.values()))
+    ranks = scoring.rank(after.values())
     rows: list[dict[str, Any]] = [
         {**s.to_dict(), "priority": ranks.get(s.issue), "new": s.issue not in current}
         for s in incoming[:PREVIEWED]
@@ -106,7 +94,7 @@ def preview_scores(board_id: str) -> ResponseReturnValue:
 @require_admin
 def import_scores(board_id: str) -> ResponseReturnValue:
     """Store every row of the CSV (merge, or replace with ?replace=1), or none on any error."""
-    board = _board(board_id)
+    board = board_or_404(board_id)
     replace = request.args.get("replace") == "1"
     # parse_scores_csv + ScoreStore.put is worker.score_import.import_scores_csv, kept apart
     # here so a bad file answers with the line-numbered details of _parse.
