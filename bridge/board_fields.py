@@ -17,8 +17,7 @@ from worker.services.field_types import TYPE_LABELS
 
 def _raise(problems: list[dict[str, str]]) -> None:
     if problems:
-        first = problems[0]
-        raise ValidationError(f"{first['path']}: {first['message']}", details=problems)
+        raise ValidationError.from_problems(problems)
 
 
 def jira_fields(board: Board) -> dict[str, dict[str, Any]] | None:

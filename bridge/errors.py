@@ -43,6 +43,12 @@ class ValidationError(ApiError):
     status = 400
     code = "invalid"
 
+    @classmethod
+    def from_problems(cls, problems: list[dict[str, str]]) -> ValidationError:
+        """A 400 listing every `{"path", "message"}` problem, headed by the first one."""
+        first = problems[0]
+        return cls(f"{first['path']}: {first['message']}", details=problems)
+
 
 class NotFoundError(ApiError):
     status = 404

@@ -35,7 +35,7 @@ def parse_schedule(raw: Any) -> Schedule:
             details = [
                 {"path": f"$.{k}", "message": "allowed only with mode 'custom'"} for k in extra
             ]
-            raise ValidationError(f"{details[0]['path']}: {details[0]['message']}", details=details)
+            raise ValidationError.from_problems(details)
     body = validate("schedule", raw)
     if body["mode"] == "custom":
         try:

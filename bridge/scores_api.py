@@ -32,7 +32,7 @@ def put_scores(board_id: str) -> ResponseReturnValue:
     body = validate("scores", json_body())
     found = item_problems(body["scores"], board)
     if found:
-        raise ValidationError(f"{found[0]['path']}: {found[0]['message']}", details=found)
+        raise ValidationError.from_problems(found)
     scores = [to_score(item, board) for item in body["scores"]]
     replace = bool(body.get("replace", False))
     stored = resources().scores.put(board_id, scores, replace=replace)

@@ -36,8 +36,7 @@ def validate(name: str, body: Any) -> Any:
     """Return `body` if valid; else raise ValidationError (400) listing every problem."""
     found = problems(name, body)
     if found:
-        first = found[0]
-        raise ValidationError(f"{first['path']}: {first['message']}", details=found)
+        raise ValidationError.from_problems(found)
     return body
 
 

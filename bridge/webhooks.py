@@ -29,7 +29,7 @@ from bridge import events, webhook_counts
 from bridge.auth import csrf
 from bridge.errors import ApiError, UnauthorizedError, UnavailableError, ValidationError
 from bridge.extensions import resources
-from bridge.validation import problems
+from bridge.validation import validate
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__)
@@ -91,15 +91,8 @@ def _parse(raw: bytes) -> dict[str, Any]:
     stamp = payload.get("timestamp") if isinstance(payload, dict) else None
     well_formed = isinstance(event, str) and 0 < len(event) <= 100
     if not (well_formed and (stamp is None or type(stamp) is int)):
-        _validate("webhooks/envelope", payload)
+        validate("webhooks/envelope", payload)
     return payload
-
-
-def _validate(schema: str, payload: Any) -> None:
-    found = problems(schema, payload)
-    if found:
-        first = found[0]
-        raise ValidationError(f"{first['path']}: {first['message']}", details=found)
 
 
 def _enqueue(calls: list[events.JobCall], digest: str) -> str:
@@ -137,7 +130,7 @@ def intake(token: str) -> ResponseReturnValue:
         if handler is None:
             outcome = "ignored" if event in events.IGNORED_EVENTS else "unknown"
         else:
-            _validate(handler.schema, payload)
+            validate(handler.schema, payload)
             calls = handler.plan(payload, events.EventContext(resources().redis))
             digest = hashlib.sha256(raw).hexdigest()
             outcome = _enqueue(calls, digest) if calls else "ignored"
