@@ -22,7 +22,9 @@ from worker.settings import KEY_PREFIX
 from worker.store import BoardStore
 
 CARD_LIMIT = 3
+"""Jira shows at most 3 extra fields per card mode (jira-server-api.md §5.3)."""
 MODES = (("planMode", "backlog"), ("workMode", "active_sprint"))
+"""Card layout mode -> the `options.card_layout` key that enables it."""
 ORDER_BY = re.compile(r"\border\s+by\b", re.IGNORECASE)
 FILTER_EDITED = "the board filter was edited in Jira since we ordered it; left as it is"
 DRAG_AND_DROP_WARNING = (

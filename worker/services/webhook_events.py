@@ -19,6 +19,7 @@ from redis import Redis
 from worker import telemetry
 from worker.jira import JiraClient
 from worker.model import Board
+from worker.services.board_config import CARD_LIMIT, MODES
 from worker.settings import KEY_PREFIX
 from worker.store import BoardStore, ScoreStore
 
@@ -27,9 +28,6 @@ log = logging.getLogger(__name__)
 EDITS_LIMIT = 200
 SELF_KEY = f"{KEY_PREFIX}:jira:self"
 SELF_TTL_S = 3600
-LAYOUT_MODES = {"backlog": "planMode", "active_sprint": "workMode"}
-CARD_LAYOUT_MAX = 3
-"""Jira shows at most 3 extra fields per card mode (jira-server-api.md §5.3)."""
 
 
 def edits_key(board_id: str) -> str:
@@ -179,8 +177,8 @@ def _sorts_by(order_by: str, field_id: str, name: str) -> bool:
 def check_board_drift(board: Board, jira: JiraClient) -> dict[str, Any]:
     """Compare the board's card layout and sort in Jira with what the board's options ask for."""
     drift: list[dict[str, Any]] = []
-    wanted = [f.tracker_field for f in board.mapped_fields()][:CARD_LAYOUT_MAX]
-    for option, mode in LAYOUT_MODES.items():
+    wanted = [f.tracker_field for f in board.mapped_fields()][:CARD_LIMIT]
+    for mode, option in MODES:
         if not board.options.card_layout.get(option) or not wanted:
             continue
         present = _layout_field_ids(jira.card_layout(board.jira_board_id, mode))
