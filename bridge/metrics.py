@@ -28,7 +28,7 @@ from worker import telemetry
 from worker.connection import get_queue
 from worker.settings import ConfigError
 from worker.store.boards import IDS_KEY
-from worker.store.runs import history_key, run_key
+from worker.store.runs import RunStore
 
 bp = Blueprint("metrics", __name__)
 
@@ -116,15 +116,13 @@ def _runs(redis: Redis) -> Iterator[Metric]:
         "When the newest succeeded sync run of the board finished (Unix time).",
         labels=["board"],
     )
+    store = RunStore(redis)
     for board in sorted(b.decode() for b in redis.smembers(IDS_KEY)):
-        ids = redis.zrange(history_key(board), 0, -1)
-        with redis.pipeline(transaction=False) as pipe:
-            for rid in ids:
-                pipe.hmget(run_key(rid.decode()), "trigger", "state", "finished_at")
-            rows = pipe.execute()
         counts: dict[tuple[str, str], int] = {}
         newest: float | None = None
-        for trigger, state, finished in rows:
+        for _, (trigger, state, finished) in store.history_fields(
+            board, "trigger", "state", "finished_at"
+        ):
             if trigger is None or state is None:
                 continue  # trimmed between the two reads
             key = (trigger.decode(), state.decode())

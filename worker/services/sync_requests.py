@@ -22,7 +22,7 @@ from worker.connection import get_queue
 from worker.services import run_lock
 from worker.settings import KEY_PREFIX
 from worker.store import BoardNotFoundError, BoardStore, RunNotFoundError, RunStore
-from worker.store.runs import history_key, new_run_id, now_iso, run_key
+from worker.store.runs import new_run_id, now_iso
 
 JOB_FUNC = "worker.jobs.sync.run_sync"
 JOB_TIMEOUT_S = 6 * 3600
@@ -224,13 +224,10 @@ def _recover_queued(redis: Redis, runs: RunStore, board_id: str) -> list[str]:
 
 def _recover_history(redis: Redis, runs: RunStore, board_id: str) -> list[str]:
     """Any run of the board left `running` without a lease, or `queued` with a lost job."""
-    ids = [r.decode() for r in redis.zrange(history_key(board_id), 0, -1)]
-    with redis.pipeline(transaction=False) as pipe:
-        for run_id in ids:
-            pipe.hmget(run_key(run_id), "state", "job_id", "created_at")
-        rows = pipe.execute()
     failed = []
-    for run_id, (state, job_id, created) in zip(ids, rows, strict=True):
+    for run_id, (state, job_id, created) in runs.history_fields(
+        board_id, "state", "job_id", "created_at"
+    ):
         state = state.decode() if state else None
         if state not in ("queued", "running") or run_lock.lease_alive(redis, run_id):
             continue

@@ -207,6 +207,15 @@ class RunStore:
                 continue
         return runs
 
+    def history_fields(self, board_id: str, *names: str) -> list[tuple[str, list[bytes | None]]]:
+        """The named hash fields (raw) of every run in the board's history, in one round trip."""
+        ids = [r.decode() for r in self.redis.zrange(history_key(board_id), 0, -1)]
+        with self.redis.pipeline(transaction=False) as pipe:
+            for run_id in ids:
+                pipe.hmget(run_key(run_id), *names)
+            rows = pipe.execute()
+        return list(zip(ids, rows, strict=True))
+
     def latest(self, board_id: str) -> dict[str, Any] | None:
         runs = self.history(board_id, limit=1)
         return runs[0] if runs else None
