@@ -8,6 +8,7 @@ does not call Jira inside a request.
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, jsonify
@@ -134,7 +135,10 @@ def activate(board_id: str) -> ResponseReturnValue:
         refusal = _refusal(board)
         if refusal is not None:
             raise refusal
-        return dataclasses.replace(board, active=True)
+        # Missed-sprint recovery (worker/services/sprint_recovery.py) only replays sprints
+        # closed after this moment: turning a board on never syncs its old sprints.
+        activated_at = datetime.now(UTC).isoformat()
+        return dataclasses.replace(board, active=True, activated_at=activated_at)
 
     board = change_board(board_id, change)
     replan(board_id)

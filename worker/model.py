@@ -91,6 +91,8 @@ class Board:
     preflight: dict[str, Any] | None = None
     board_config: dict[str, Any] | None = None
     created_at: str | None = None
+    activated_at: str | None = None
+    """When the board was last turned on (ISO UTC); None for boards activated before it was kept."""
 
     @property
     def mark(self) -> str:
@@ -139,6 +141,7 @@ class Board:
             preflight=data.get("preflight"),
             board_config=data.get("board_config"),
             created_at=data.get("created_at"),
+            activated_at=data.get("activated_at"),
         )
 
 

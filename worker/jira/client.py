@@ -285,6 +285,36 @@ class JiraClient:
     def board_sprints(self, board_id: int, state: str = "active,future") -> list[dict[str, Any]]:
         return self._agile_pages(BOARD_SPRINTS.format(id=board_id), state=state)
 
+    def closed_sprints_tail(self, board_id: int, hint: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """The newest closed sprints of a board (from `hint` on, or the last page); and how many
+        closed sprints it has.
+
+        Jira lists a board's closed sprints oldest first, 50 a page at most, and the list only
+        grows (https://docs.atlassian.com/jira-software/REST/9.12.0/#agile/1.0/board-getAllSprints:
+        "ordered first by state ... then by their position in the backlog"), so the newest are
+        at the end of years of history. Jump to the last page when the page carries `total`;
+        otherwise read on from `hint` (what the caller counted last time, less a page).
+        """
+        path = BOARD_SPRINTS.format(id=board_id)
+
+        def page_at(start: int) -> tuple[int, dict[str, Any]]:
+            params = {"state": "closed", "startAt": start, "maxResults": 50}
+            return start, self.request("GET", path, params=params)
+
+        start, page = page_at(max(0, hint))
+        total, values = page.get("total"), page.get("values") or []
+        if isinstance(total, int) and (start < total - 50 or (start and not values)):
+            start, page = page_at(max(0, total - 50))
+        elif not isinstance(total, int) and start and not values:
+            start, page = page_at(0)  # fewer than `hint` now (sprints deleted): from the top
+        out: list[dict[str, Any]] = []
+        while True:
+            values = page.get("values") or []
+            out.extend(values)
+            if page.get("isLast", True) or not values:
+                return out, start + len(values)
+            start, page = page_at(start + len(values))
+
     def sprint(self, sprint_id: int) -> dict[str, Any]:
         return self.request("GET", SPRINT.format(id=sprint_id))
 

@@ -7,7 +7,8 @@ at any time converge on one chain. Idempotent: running it twice changes nothing.
 
 For boards on sprint_end it reads the active sprints from Jira and plans their end, so a lost
 `sprint_started`/`sprint_updated` delivery (DC never retries; jira-server-api.md §6.5) does not
-lose the run.
+lose the run; and it reads their recently closed sprints (worker/services/sprint_recovery.py), so
+a sprint whose start and close deliveries were both lost between two passes still gets its run.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from rq.exceptions import DuplicateJobError
 from worker import scheduling
 from worker.connection import get_queue
 from worker.jira import JiraClient, JiraError
-from worker.services import schedules, sync_requests
+from worker.services import schedules, sprint_recovery, sync_requests
 from worker.store import BoardStore
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ def reconcile(redis: Redis, jira: JiraClient | None, now: datetime | None = None
                 for sprint in jira.board_sprints(board.jira_board_id, state="active"):
                     job_id = schedules.plan_sprint_end(redis, board, sprint, now)
                     entry["sprints"].append({"sprint": sprint.get("id"), "job_id": job_id})
+                entry["recovered"] = sprint_recovery.recover(redis, jira, board, now)
             except JiraError as exc:
                 report["errors"].append({"board": board.id, "message": str(exc)})
         report["boards"][board.id] = entry
