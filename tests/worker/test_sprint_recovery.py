@@ -67,6 +67,7 @@ def test_lost_start_and_close_deliveries_still_run_the_sprint_end_once(
 
     first = reconcile.reconcile(redis, client_jira)
     assert recovered(first) == [1]
+    assert redis.get(sprint_recovery.seen_key(1)) == b"1"  # the next pass starts reading there
     done = wait_for("the recovered sprint-end run", lambda: finished_runs(redis))
     assert [(r["trigger"], r["state"]) for r in done] == [("sprint_end", "succeeded")]
     assert [jira.field(k, VALUE) for k in ("SHOP-1", "SHOP-2", "SHOP-3")] == [1.0, 2.0, 3.0]
