@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -141,48 +142,47 @@ def apply_sort(
     return {"sort_board_by": source, "filter_id": filter_id, "jql": new, "applied": True}, [warning]
 
 
-def _store(boards: BoardStore, board_id: str, report: dict[str, Any]) -> None:
-    boards.update(board_id, lambda b: dataclasses.replace(b, board_config=report))
-
-
 def lock_key(board_id: str) -> str:
     """One board-configuration job per board at a time: two could add a card field twice."""
     return f"{KEY_PREFIX}:lock:board-config:{board_id}"
 
 
+Step = Callable[[JiraClient, Board, dict[str, Any]], dict[str, Any]]
+
+
+def _locked(redis: Redis, jira: JiraClient, board_id: str, step: Step) -> dict[str, Any]:
+    """Run `step` on the board and its undo memory under the board's lock; store its report."""
+    with redis.lock(lock_key(board_id), timeout=600, blocking_timeout=600):
+        boards = BoardStore(redis)
+        board = boards.get(board_id)
+        report = step(jira, board, undo_memory(board))
+        boards.update(board_id, lambda b: dataclasses.replace(b, board_config=report))
+        return report
+
+
 def apply_board_config(redis: Redis, jira: JiraClient, board_id: str) -> dict[str, Any]:
     """Card layout and optional sort; stores and returns the report (with its undo memory)."""
-    with redis.lock(lock_key(board_id), timeout=600, blocking_timeout=600):
-        return _apply(redis, jira, board_id)
+    return _locked(redis, jira, board_id, _apply)
 
 
-def _apply(redis: Redis, jira: JiraClient, board_id: str) -> dict[str, Any]:
-    boards = BoardStore(redis)
-    board = boards.get(board_id)
-    undo = undo_memory(board)
+def _apply(jira: JiraClient, board: Board, undo: dict[str, Any]) -> dict[str, Any]:
     cards, warnings = apply_cards(jira, board, undo)
     sort, sort_warnings = apply_sort(jira, board, undo)
-    report = {
+    return {
         "applied_at": now(),
         "card_layout": cards,
         "sort": sort,
         "warnings": warnings + sort_warnings,
         "undo": undo,
     }
-    _store(boards, board_id, report)
-    return report
 
 
 def revert_board_config(redis: Redis, jira: JiraClient, board_id: str) -> dict[str, Any]:
     """Remove the card fields we added and restore the filter order we replaced."""
-    with redis.lock(lock_key(board_id), timeout=600, blocking_timeout=600):
-        return _revert(redis, jira, board_id)
+    return _locked(redis, jira, board_id, _revert)
 
 
-def _revert(redis: Redis, jira: JiraClient, board_id: str) -> dict[str, Any]:
-    boards = BoardStore(redis)
-    board = boards.get(board_id)
-    undo = undo_memory(board)
+def _revert(jira: JiraClient, board: Board, undo: dict[str, Any]) -> dict[str, Any]:
     removed, warnings = [], []
     for item in undo.get("card_items", []):
         if item.get("item_id") is None:
@@ -200,12 +200,10 @@ def _revert(redis: Redis, jira: JiraClient, board_id: str) -> dict[str, Any]:
             restored = remembered["jql"]
         else:
             warnings.append(FILTER_EDITED)
-    report = {
+    return {
         "reverted_at": now(),
         "removed": removed,
         "filter_restored": restored,
         "warnings": warnings,
         "undo": {"card_items": [], "filter": None},
     }
-    _store(boards, board_id, report)
-    return report
