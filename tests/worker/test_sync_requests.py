@@ -141,3 +141,28 @@ def test_deleting_a_board_forgets_its_sync_keys(redis) -> None:
     RunStore(redis).delete_board("shop")
     left = sorted(k.decode() for k in redis.keys("syncback:sync-*"))
     assert left == ["syncback:sync-queued:shop-2:0", "syncback:sync-slot:shop-2:s1"]
+
+
+def test_sweep_never_fails_a_run_whose_job_is_being_enqueued(redis, redis_url) -> None:
+    """The gap between "run created" and "job enqueued" (inside the board mutex) is not a loss."""
+    from worker.connection import get_queue
+    from worker.services.sync_requests import JOB_FUNC, job_id_for, queued_key, sweep_stale
+
+    BoardStore(redis).create(make_board())
+    runs = RunStore(redis)
+    swept: list[list[str]] = []
+    with run_lock.board_mutex(redis, "shop"):
+        # Exactly what request_sync has done at this point: run, job id, queued pointer; no job.
+        run_id = runs.create("shop", "manual")
+        runs.set(run_id, job_id=job_id_for(run_id))
+        redis.set(queued_key("shop", False), run_id)
+        sweeper = threading.Thread(
+            target=lambda: swept.append(sweep_stale(redis_lib.Redis.from_url(redis_url), ["shop"]))
+        )
+        sweeper.start()
+        sweeper.join(0.5)
+        assert sweeper.is_alive(), "the sweep must wait for the board mutex"
+        get_queue(redis).enqueue(JOB_FUNC, run_id, job_id=job_id_for(run_id))
+    sweeper.join(30)
+    assert swept == [[]]
+    assert runs.get(run_id, details=False)["state"] == "queued"

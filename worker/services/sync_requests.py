@@ -199,7 +199,17 @@ def _recover_active(redis: Redis, runs: RunStore) -> list[str]:
 
 
 def _recover_queued(redis: Redis, runs: RunStore, board_id: str) -> list[str]:
-    """The board's queued run (the one requests join) whose job was lost before it started."""
+    """The board's queued run (the one requests join) whose job was lost before it started.
+
+    Under the board mutex: `request_sync` creates the run and enqueues its job inside that
+    mutex, so the check never sees a run whose job is simply not enqueued *yet* (a worker's
+    start-up sweep used to fail such brand-new runs as "lost").
+    """
+    with run_lock.board_mutex(redis, board_id):
+        return _recover_queued_locked(redis, runs, board_id)
+
+
+def _recover_queued_locked(redis: Redis, runs: RunStore, board_id: str) -> list[str]:
     failed = []
     for key in (queued_key(board_id, d) for d in (False, True)):
         raw = redis.get(key)
