@@ -19,7 +19,7 @@ from redis.sentinel import Sentinel, SentinelManagedConnection
 from rq import Queue
 from rq.serializers import JSONSerializer
 
-from worker.settings import QUEUE_NAME, ConfigError, Settings
+from worker.settings import KEY_PREFIX, QUEUE_NAME, ConfigError, Settings
 
 FAILOVER_RETRIES = 20
 """Sentinel only: retries of a command while the master changes. With the backoff below they
@@ -108,3 +108,30 @@ def _db(path: str) -> int:
 def get_queue(connection: Redis) -> Queue:
     """The syncback queue; JSON serialization so non-JSON job arguments fail at enqueue time."""
     return Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
+
+
+BARRIER_KEY = f"{KEY_PREFIX}:replication-barrier"
+
+
+def master_identity(redis: Redis) -> str:
+    """The current master's replication id: it changes when Sentinel promotes a replica."""
+    return str(redis.info("replication")["master_replid"])
+
+
+def replicate_acknowledged(redis: Redis, timeout_ms: int = 1000) -> tuple[int, str]:
+    """Wait until a replica holds every write the master acknowledged so far.
+
+    Returns (replicas reached, master identity). Redis replication is asynchronous: a write the
+    master acknowledged a moment before it died may be missing on the replica Sentinel
+    promotes. WAIT only covers the calling connection's own writes, so a barrier write goes
+    first on the same connection: the replication stream is ordered, and a replica that has
+    the barrier has everything acknowledged before it (https://redis.io/commands/wait/).
+    The identity lets the caller see a failover in between (then the barrier proves nothing
+    about writes made on the old master).
+    """
+    with redis.pipeline(transaction=False) as pipe:
+        pipe.incr(BARRIER_KEY)
+        pipe.execute_command("WAIT", 1, timeout_ms)
+        pipe.info("replication")
+        _, reached, info = pipe.execute()
+    return int(reached), str(info["master_replid"])
