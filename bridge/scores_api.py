@@ -6,29 +6,21 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from bridge.auth import require_admin
-from bridge.errors import NotFoundError, ValidationError
+from bridge.board_access import load_board
+from bridge.errors import ValidationError
 from bridge.extensions import resources
 from bridge.validation import json_body, validate
 from worker import scoring
-from worker.model import Board
 from worker.score_input import item_problems, to_score
-from worker.store import BoardNotFoundError
 
 bp = Blueprint("scores_api", __name__)
-
-
-def board_or_404(board_id: str) -> Board:
-    try:
-        return resources().boards.get(board_id)
-    except BoardNotFoundError:
-        raise NotFoundError(f"no board {board_id!r}") from None
 
 
 @bp.put("/api/boards/<board_id>/scores")
 @require_admin
 def put_scores(board_id: str) -> ResponseReturnValue:
     """Merge the given scores into the board's (or, with `replace`, swap the whole set)."""
-    board = board_or_404(board_id)
+    board = load_board(board_id)
     body = validate("scores", json_body())
     found = item_problems(body["scores"], board)
     if found:
@@ -45,7 +37,7 @@ def put_scores(board_id: str) -> ResponseReturnValue:
 @require_admin
 def get_scores(board_id: str) -> ResponseReturnValue:
     """Every stored score with its derived priority, best first."""
-    board_or_404(board_id)
+    load_board(board_id)
     scores = list(resources().scores.all(board_id).values())
     ordered, ranks = scoring.ranked(scores)
     return jsonify({"scores": [{**s.to_dict(), "priority": ranks.get(s.issue)} for s in ordered]})

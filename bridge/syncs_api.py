@@ -6,9 +6,9 @@ from flask import Blueprint, Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from bridge.auth import require_admin
+from bridge.board_access import load_board
 from bridge.errors import ConflictError, NotFoundError, ValidationError
 from bridge.extensions import resources
-from bridge.scores_api import board_or_404
 from bridge.validation import json_body, validate
 from worker.services.sync_requests import recover_stale, request_revert, request_sync
 from worker.store import RunNotFoundError
@@ -28,7 +28,7 @@ def _run_or_404(run_id: str, limit: int | None = None) -> dict:
 @require_admin
 def create_sync(board_id: str) -> ResponseReturnValue:
     """Queue a sync (or join the one queued); 202 with the run and its job."""
-    board = board_or_404(board_id)
+    board = load_board(board_id)
     body = validate("sync_request", json_body() if request.content_length else {})
     dry_run = bool(body.get("dry_run", False))
     if not dry_run and not board.active:
@@ -44,7 +44,7 @@ def create_sync(board_id: str) -> ResponseReturnValue:
 @require_admin
 def list_syncs(board_id: str) -> ResponseReturnValue:
     """Run history of the board, newest first (without the change lists)."""
-    board_or_404(board_id)
+    load_board(board_id)
     recover_stale(resources().redis, board_id)
     limit = min(max(request.args.get("limit", 50, type=int), 1), 200)
     return jsonify({"runs": resources().runs.history(board_id, limit=limit)})

@@ -13,11 +13,11 @@ from flask import jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from bridge.auth import require_admin
+from bridge.board_access import load_board
 from bridge.errors import ApiError
 from bridge.extensions import resources
 from bridge.panel import bp
 from bridge.panel.guard import admin_page
-from bridge.scores_api import board_or_404
 from worker import scoring
 from worker.model import Board, Score
 from worker.score_import import ScoreImportError, parse_scores_csv
@@ -69,7 +69,7 @@ def _parse(board: Board) -> list[Score]:
 @require_admin
 def preview_scores(board_id: str) -> ResponseReturnValue:
     """What importing this CSV would store (nothing is stored)."""
-    board = board_or_404(board_id)
+    board = load_board(board_id)
     incoming = _parse(board)
     replace = request.args.get("replace") == "1"
     current = {} if replace else resources().scores.all(board.id)
@@ -94,7 +94,7 @@ def preview_scores(board_id: str) -> ResponseReturnValue:
 @require_admin
 def import_scores(board_id: str) -> ResponseReturnValue:
     """Store every row of the CSV (merge, or replace with ?replace=1), or none on any error."""
-    board = board_or_404(board_id)
+    board = load_board(board_id)
     replace = request.args.get("replace") == "1"
     # parse_scores_csv + ScoreStore.put is worker.score_import.import_scores_csv, kept apart
     # here so a bad file answers with the line-numbered details of _parse.
