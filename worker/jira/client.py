@@ -227,18 +227,27 @@ class JiraClient:
         # A search POST changes nothing, so it is safe to retry.
         return self.request("POST", SEARCH, json=body)
 
-    def search_all(
+    def search_pages(
         self, jql: str, fields: list[str], page_size: int = SEARCH_PAGE_MAX
-    ) -> Iterator[dict[str, Any]]:
-        """Yield every issue, page by page, following the `maxResults` Jira actually used."""
+    ) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+        """Yield (total, issues) per page, advancing by what Jira returned: it may cap a page
+        below `page_size` without saying so other than in `maxResults`."""
         start = 0
         while True:
             page = self.search(jql, fields, start_at=start, max_results=page_size)
             issues = page.get("issues") or []
-            yield from issues
+            total = int(page.get("total", 0))
+            yield total, issues
             start += len(issues)
-            if not issues or start >= int(page.get("total", 0)):
+            if not issues or start >= total:
                 return
+
+    def search_all(
+        self, jql: str, fields: list[str], page_size: int = SEARCH_PAGE_MAX
+    ) -> Iterator[dict[str, Any]]:
+        """Yield every issue of the search, page by page."""
+        for _, issues in self.search_pages(jql, fields, page_size):
+            yield from issues
 
     def get_issue(self, key: str, fields: list[str] | None = None) -> dict[str, Any]:
         params = {"fields": ",".join(fields)} if fields else None

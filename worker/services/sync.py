@@ -132,15 +132,10 @@ def _pages(jira: JiraClient, jql: str, fields: list[str]) -> Iterator[tuple[int,
     stop = threading.Event()
 
     def fetch() -> None:
-        start = 0
         try:
-            while not stop.is_set():
-                page = jira.search(jql, fields, start_at=start)
-                issues = page.get("issues") or []
-                total = int(page.get("total", 0))
-                box.put((total, issues))
-                start += len(issues)
-                if not issues or start >= total:
+            for page in jira.search_pages(jql, fields):
+                box.put(page)
+                if stop.is_set():  # before the generator asks Jira for the next page
                     break
             box.put(None)
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer
