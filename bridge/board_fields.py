@@ -11,7 +11,7 @@ import dataclasses
 from typing import Any
 
 from bridge.errors import ValidationError
-from worker.model import DEFAULT_SOURCES, Board, SyncField, source_type
+from worker.model import DEFAULT_SOURCES, Board, SyncField, criterion_id, source_type
 from worker.services.field_types import TYPE_LABELS
 
 
@@ -69,7 +69,8 @@ def build_fields(
         if source in sources:
             problems.append({"path": f"{path}.source", "message": f"{source!r} is listed twice"})
         sources.add(source)
-        if source.startswith("criterion:") and source.split(":", 1)[1] not in criteria:
+        cid = criterion_id(source)
+        if cid is not None and cid not in criteria:
             known = ", ".join(sorted(criteria)) or "none"
             problems.append(
                 {
@@ -149,7 +150,7 @@ def check_board(board: Board) -> None:
             )
         ids.add(criterion.id)
     for field in board.fields:
-        cid = field.source.split(":", 1)[1] if field.source.startswith("criterion:") else None
+        cid = criterion_id(field.source)
         if cid is not None and cid not in ids:
             problems.append(
                 {

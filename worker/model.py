@@ -27,6 +27,12 @@ RUN_STATES = ("queued", "running", "succeeded", "partial", "failed")
 TRIGGERS = ("manual", "schedule", "sprint_end", "revert")
 
 
+def criterion_id(source: str) -> str | None:
+    """The criterion id of a `criterion:<id>` source, else None."""
+    prefix, sep, cid = source.partition(":")
+    return cid if sep and prefix == "criterion" else None
+
+
 def source_type(source: str) -> str:
     """'number' or 'string' for a sync source."""
     return "number" if source.startswith("criterion:") else SOURCE_TYPES[source]
@@ -100,8 +106,8 @@ class Board:
         return f"[{self.id}]" if self.options.field_name_style == "ascii" else self.emoji
 
     def default_field_name(self, source: str) -> str:
-        if source.startswith("criterion:"):
-            cid = source.split(":", 1)[1]
+        cid = criterion_id(source)
+        if cid is not None:
             label = next((c.name for c in self.criteria if c.id == cid), cid)
         else:
             label = SOURCE_LABELS[source]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from worker import scoring
-from worker.model import Board, Score
+from worker.model import Board, Score, criterion_id
 from worker.score_input import item_problems, known_criteria, to_score
 from worker.store import ScoreStore
 
@@ -58,7 +58,7 @@ def _columns(header: list[str], board: Board) -> tuple[dict[int, str], list[Impo
         low = name.lower()
         if low in BASE_COLUMNS:
             out[i] = low
-        elif name.startswith("criterion:") and name.split(":", 1)[1] in known:
+        elif criterion_id(name) in known:
             out[i] = name
         elif name in known:
             out[i] = f"criterion:{name}"

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from worker import scoring
-from worker.model import Board, Criterion, Score
+from worker.model import Board, Criterion, Score, criterion_id
 
 RESULT_KEYS = ("score", "criteria", "status", "percent", "alignment")
 _PLAIN = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]*$")
@@ -30,8 +30,8 @@ def known_criteria(board: Board) -> dict[str, Criterion]:
     """The board's criteria, plus any `criterion:<id>` sync source not declared as a criterion."""
     known = {c.id: c for c in board.criteria}
     for f in board.fields:
-        if f.source.startswith("criterion:"):
-            cid = f.source.split(":", 1)[1]
+        cid = criterion_id(f.source)
+        if cid is not None:
             known.setdefault(cid, Criterion(id=cid, name=cid))
     return known
 

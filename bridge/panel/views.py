@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from worker.model import SOURCE_LABELS, Board, Schedule, SyncField, source_type
+from worker.model import SOURCE_LABELS, Board, Schedule, SyncField, criterion_id, source_type
 from worker.scheduling import ScheduleError, next_custom_slot, zone
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -63,8 +63,8 @@ def schedule_label(schedule: Schedule) -> str:
 
 def source_label(board: Board, source: str) -> str:
     """What a source is called in the Add Fields dialog: 'Score', 'Criterion: Reach', ..."""
-    if source.startswith("criterion:"):
-        cid = source.split(":", 1)[1]
+    cid = criterion_id(source)
+    if cid is not None:
         name = next((c.name for c in board.criteria if c.id == cid), cid)
         return f"Criterion: {name}"
     return SOURCE_LABELS[source]
